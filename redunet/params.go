@@ -1,0 +1,46 @@
+package redunet
+
+import (
+	"errors"
+	"fmt"
+	"math"
+)
+
+// Params are the hyper-parameters of a ReduNet. They are the same for the
+// vector and the multichannel networks.
+type Params struct {
+	// Eta is the step size η of the gradient-ascent step of every layer.
+	Eta float64
+	// EpsSq is ε², the SQUARED distortion of the coding rate. It is what the
+	// authors' code calls "eps" (its flags say "eps squared"). Default 0.1.
+	EpsSq float64
+	// Lambda is λ, the sharpness of the soft class assignment
+	// π̂ = softmax(−λ·‖C_j z‖).
+	Lambda float64
+	// Layers is the number of layers L.
+	Layers int
+}
+
+// DefaultParams returns the paper's defaults: η = 0.5, ε² = 0.1, λ = 500,
+// with the given number of layers.
+func DefaultParams(layers int) Params {
+	return Params{Eta: 0.5, EpsSq: 0.1, Lambda: 500, Layers: layers}
+}
+
+// Validate reports the first parameter that is out of range, as an error
+// that names it; nil if all are valid.
+func (p Params) Validate() error {
+	var errs []error
+	check := func(name string, v float64, ok bool, want string) {
+		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
+			errs = append(errs, fmt.Errorf("redunet: %s = %v, want %s", name, v, want))
+		}
+	}
+	check("eta (η)", p.Eta, p.Eta > 0, "a finite value > 0")
+	check("eps2 (ε²)", p.EpsSq, p.EpsSq > 0, "a finite value > 0")
+	check("lambda (λ)", p.Lambda, p.Lambda >= 0, "a finite value ≥ 0")
+	if p.Layers < 0 {
+		errs = append(errs, fmt.Errorf("redunet: layers = %d, want ≥ 0", p.Layers))
+	}
+	return errors.Join(errs...)
+}

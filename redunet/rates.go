@@ -1,0 +1,97 @@
+package redunet
+
+import "math"
+
+// Rates are the coding rates of a set of features under one labelling:
+// R(Z), Rc(Z | y) and their difference ΔR = R − Rc, in nats.
+type Rates struct {
+	DeltaR float64 `json:"delta_r"`
+	R      float64 `json:"r"`
+	Rc     float64 `json:"rc"`
+}
+
+// rateCoef is the coefficient a = dim/(n·ε²) of the coding rate of n
+// samples of dimension dim (d for vectors, C channels for multichannel
+// features: SPEC §1).
+func rateCoef(dim, n int, epsSq float64) float64 {
+	return float64(dim) / (float64(n) * epsSq)
+}
+
+// classCounts returns the number of samples carrying each label in 0..k−1.
+func classCounts(labels []int, k int) []int {
+	c := make([]int, k)
+	for _, y := range labels {
+		c[y]++
+	}
+	return c
+}
+
+// classRows returns, for each label in 0..k−1, the indices of its samples in
+// order.
+func classRows(labels []int, k int) [][]int {
+	rows := make([][]int, k)
+	for i, y := range labels {
+		rows[y] = append(rows[y], i)
+	}
+	return rows
+}
+
+// combineRates is the one place where the rate formula is assembled, for
+// every kind of feature. ldAll is the (weighted) log-determinant sum of the
+// whole set and ldClass[j] that of class j, both already divided by the
+// number of blocks they sum over (1 for vectors, B bins for multichannel
+// features); counts[j] = m_j of the labels passed. Classes with m_j = 0 are
+// skipped (their ldClass is ignored).
+//
+//	R  = ½·ldAll
+//	Rc = Σ_j (m_j/m)·½·ldClass[j]
+func combineRates(ldAll float64, ldClass []float64, counts []int) Rates {
+	m := 0
+	for _, c := range counts {
+		m += c
+	}
+	r := 0.5 * ldAll
+	rc := 0.0
+	for j, c := range counts {
+		if c > 0 {
+			rc += float64(c) / float64(m) * 0.5 * ldClass[j]
+		}
+	}
+	return Rates{DeltaR: r - rc, R: r, Rc: rc}
+}
+
+// softAssign is the step shared by every layer, vector or multichannel: from
+// the norms n_j = ‖C_j z‖ of one sample (clamped below at 1e-8) it computes
+// π̂ = softmax(−λ·n) and writes the coefficients of the update
+//
+//	z' = z + coef[0]·E z + Σ_j coef[j+1]·C_j z,   coef[0] = η,  coef[j+1] = −η·γ_j·π̂_j
+//
+// It returns the layer's prediction ŷ = argmax π̂ (the first one on ties).
+// norms is overwritten with π̂.
+func softAssign(coef, norms, gamma []float64, lambda, eta float64) int {
+	// −λ·n_j is largest where n_j is smallest: subtract that maximum before
+	// exponentiating (the gaps λ·Δn are in the hundreds).
+	nmin := math.Inf(1)
+	for j, n := range norms {
+		n = math.Max(n, 1e-8)
+		norms[j] = n
+		nmin = math.Min(nmin, n)
+	}
+	var best int
+	sum := 0.0
+	for j, n := range norms {
+		e := math.Exp(-lambda * (n - nmin))
+		norms[j] = e
+		sum += e
+	}
+	coef[0] = eta
+	best = 0
+	for j, e := range norms {
+		norms[j] = e / sum
+		coef[j+1] = -eta * gamma[j] * norms[j]
+		if norms[j] > norms[best] {
+			best = j
+		}
+	}
+	return best
+}

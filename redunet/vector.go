@@ -238,6 +238,11 @@ type VectorNet struct {
 	Params Params
 	D, K   int
 	Layers []*VectorLayer
+	// Labels and Final are the training labels and the training features
+	// after the last layer, kept (with the layers) by BuildOptions.Keep, so
+	// that classifiers can be fit on a saved model's features.
+	Labels []int
+	Final  []float64
 }
 
 // Transform normalises the rows of x (m×D) and applies every layer. It
@@ -420,5 +425,9 @@ func BuildVector(x []float64, d int, labels []int, k int, p Params, opt BuildOpt
 		}
 	}
 	res.Features = z
+	if opt.Keep {
+		res.Net.Labels = append([]int(nil), labels...)
+		res.Net.Final = z
+	}
 	return res, nil
 }

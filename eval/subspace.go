@@ -1,0 +1,197 @@
+package eval
+
+import (
+	"fmt"
+	"math"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas64"
+	"gonum.org/v1/gonum/mat"
+)
+
+// NearestSubspace classifies a row z by the class whose subspace leaves the
+// smallest residual: for each class j, V_j holds the top-r right singular
+// vectors of the class's training rows (not centred), and the prediction is
+// argmin_j ‖(I − V_jV_jᵀ)z‖, with ties going to the lowest class.
+//
+// The rank used for class j is min(Rank, d−1, m_j), m_j being the number of
+// training rows of class j; with d = 1 every subspace is {0} and every row
+// goes to class 0.
+type NearestSubspace struct {
+	// Rank is the requested dimension r of each class subspace; it must be
+	// at least 1. SPEC §6 uses 10 for MNIST, 1 for Gaussian 2-D, 2 for
+	// Gaussian 3-D.
+	Rank int
+
+	d     int
+	bases []blas64.General // per class, r_j×d: the rows are the columns of V_j
+}
+
+// Fit computes the subspace of each class from the rows of x (d columns) with
+// the given labels in 0..k−1. It returns an error if Rank < 1, a label is out
+// of range, x holds a non-finite value, a class has no training rows, or a
+// singular value decomposition fails. It panics on shape mismatches.
+func (ns *NearestSubspace) Fit(x []float64, d int, labels []int, k int) error {
+	_, counts, err := checkFit(x, d, labels, k)
+	if err != nil {
+		return err
+	}
+	if ns.Rank < 1 {
+		return fmt.Errorf("eval: nearest-subspace rank %d < 1", ns.Rank)
+	}
+	for j, c := range counts {
+		if c == 0 {
+			return fmt.Errorf("eval: class %d has no training samples", j)
+		}
+	}
+	ns.d = 0
+	ns.bases = nil
+
+	// Gather the rows of each class.
+	rows := make([][]float64, k)
+	for j, c := range counts {
+		rows[j] = make([]float64, 0, c*d)
+	}
+	for i, l := range labels {
+		rows[l] = append(rows[l], x[i*d:(i+1)*d]...)
+	}
+
+	bases := make([]blas64.General, k)
+	fail := make([]bool, k)
+	parallel(k, func(j int) {
+		mj := counts[j]
+		r := min(ns.Rank, d-1, mj)
+		bases[j] = blas64.General{Rows: r, Cols: d, Stride: d, Data: make([]float64, r*d)}
+		if r == 0 {
+			return
+		}
+		var svd mat.SVD
+		if !svd.Factorize(mat.NewDense(mj, d, rows[j]), mat.SVDThinV) {
+			fail[j] = true
+			return
+		}
+		var v mat.Dense
+		svd.VTo(&v) // d×min(mj, d), singular values in decreasing order
+		b := bases[j]
+		for c := range r {
+			for i := range d {
+				b.Data[c*d+i] = v.At(i, c)
+			}
+		}
+	})
+	for j, f := range fail {
+		if f {
+			return fmt.Errorf("eval: SVD failed for class %d", j)
+		}
+	}
+	ns.d = d
+	ns.bases = bases
+	return nil
+}
+
+// Basis returns a new d×r_j matrix whose orthonormal columns span the
+// subspace of class j (r_j may be 0, in which case it returns nil). It panics
+// before Fit or if j is out of range.
+func (ns *NearestSubspace) Basis(j int) *mat.Dense {
+	if ns.d == 0 {
+		panic("eval: query before Fit")
+	}
+	b := ns.bases[j]
+	if b.Rows == 0 {
+		return nil
+	}
+	v := mat.NewDense(b.Rows, b.Cols, append([]float64(nil), b.Data...))
+	return mat.DenseCopyOf(v.T())
+}
+
+// Residuals writes ‖(I − V_jV_jᵀ)z‖ for each row z of x and each class j into
+// dst, row-major n×k, and returns it. The residual is computed as
+// sqrt(max(‖z‖² − ‖V_jᵀz‖², 0)); because of the cancellation a row lying in
+// the subspace has a residual of order √ε·‖z‖ ≈ 1e-8·‖z‖. If dst is nil a new slice is allocated. It
+// panics before Fit, if len(x) is not a multiple of d, or if a non-nil dst is
+// not n×k long.
+func (ns *NearestSubspace) Residuals(dst []float64, x []float64) []float64 {
+	k := len(ns.bases)
+	n := checkPredict(ns.d, x, len(dst), dst == nil, k)
+	if dst == nil {
+		dst = make([]float64, n*k)
+	}
+	d := ns.d
+	maxR := 0
+	for _, b := range ns.bases {
+		maxR = max(maxR, b.Rows)
+	}
+	const chunk = 1024
+	proj := make([]float64, min(n, chunk)*maxR)
+	for lo := 0; lo < n; lo += chunk {
+		hi := min(lo+chunk, n)
+		xs := blas64.General{Rows: hi - lo, Cols: d, Stride: d, Data: x[lo*d : hi*d]}
+		for i := lo; i < hi; i++ {
+			var ss float64
+			for _, v := range x[i*d : (i+1)*d] {
+				ss += v * v
+			}
+			for j := range k {
+				dst[i*k+j] = ss
+			}
+		}
+		for j, b := range ns.bases {
+			r := b.Rows
+			if r == 0 {
+				continue
+			}
+			p := blas64.General{Rows: hi - lo, Cols: r, Stride: r, Data: proj[:(hi-lo)*r]}
+			blas64.Gemm(blas.NoTrans, blas.Trans, 1, xs, b, 0, p)
+			for i := lo; i < hi; i++ {
+				var ps float64
+				for _, v := range p.Data[(i-lo)*r : (i-lo+1)*r] {
+					ps += v * v
+				}
+				dst[i*k+j] -= ps
+			}
+		}
+		for i := lo * k; i < hi*k; i++ {
+			dst[i] = math.Sqrt(max(dst[i], 0))
+		}
+	}
+	return dst
+}
+
+// Predict writes the class of the nearest subspace of each row of x into dst
+// and returns it; ties go to the lowest class. If dst is nil a new slice is
+// allocated. It panics before Fit, if len(x) is not a multiple of d, or if a
+// non-nil dst does not have one entry per row.
+func (ns *NearestSubspace) Predict(dst []int, x []float64) []int {
+	n := checkPredict(ns.d, x, len(dst), dst == nil, 1)
+	if dst == nil {
+		dst = make([]int, n)
+	}
+	k := len(ns.bases)
+	res := ns.Residuals(nil, x)
+	for i := range n {
+		dst[i] = argmin(res[i*k : (i+1)*k])
+	}
+	return dst
+}
+
+// argmin returns the index of the smallest value, the lowest index on ties.
+func argmin(v []float64) int {
+	best := 0
+	for j, x := range v {
+		if x < v[best] {
+			best = j
+		}
+	}
+	return best
+}
+
+// argmax returns the index of the largest value, the lowest index on ties.
+func argmax(v []float64) int {
+	best := 0
+	for j, x := range v {
+		if x > v[best] {
+			best = j
+		}
+	}
+	return best
+}

@@ -1,0 +1,276 @@
+package redunet
+
+import (
+	"bufio"
+	"bytes"
+	"crypto/sha256"
+	"encoding/binary"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+)
+
+// The model file format, version 1. All integers and floats little-endian.
+//
+//	magic    8 bytes  "REDUNET\n"
+//	version  uint32   ModelVersion
+//	hlen     uint32   length of the header
+//	header   hlen bytes of JSON (modelHeader): architecture, parameters,
+//	         class names, input shape, training labels, and the list of
+//	         sections that follow with their lengths and element type
+//	sections the arrays named in the header, float64 or float32
+//	checksum 32 bytes SHA-256 of everything before it
+//
+// A vector network is stored as its training features at the input of
+// every layer (Z_1 … Z_L) and after the last (Z_{L+1}), with the training
+// labels: every operator of layer ℓ is a deterministic function of Z_ℓ and
+// the labels (SPEC §2), so loading rebuilds them exactly, and the stored
+// final features let a model be evaluated without the training data. For
+// m < d·(K+1)/2 this is also smaller than the operators themselves.
+
+// ModelVersion is the version of the model file format this package writes
+// and reads.
+const ModelVersion = 1
+
+var modelMagic = [8]byte{'R', 'E', 'D', 'U', 'N', 'E', 'T', '\n'}
+
+// maxHeader bounds the header size accepted when reading (labels of a
+// million samples fit comfortably).
+const maxHeader = 64 << 20
+
+// Model is a saved network with what is needed to use it: the architecture,
+// the parameters, the class names, the shape of one input sample and the
+// network itself.
+type Model struct {
+	// Arch is the architecture: "vector".
+	Arch string
+	// Classes are the class names, indexed by label.
+	Classes []string
+	// InputShape is the shape of one input sample, e.g. [1, 28, 28].
+	InputShape []int
+	// Meta is free-form provenance (data source, command line, ...).
+	Meta map[string]string
+	// Vector is the network, for Arch "vector".
+	Vector *VectorNet
+}
+
+// SaveOptions control how a model is written.
+type SaveOptions struct {
+	// Float32 stores the arrays in single precision, halving the file. The
+	// operators rebuilt on loading then differ from the trained ones at the
+	// ~1e-7 level.
+	Float32 bool
+}
+
+type sectionInfo struct {
+	Name  string `json:"name"`
+	Count int    `json:"count"`
+}
+
+type modelHeader struct {
+	Arch       string            `json:"arch"`
+	Params     Params            `json:"params"`
+	Classes    []string          `json:"classes"`
+	InputShape []int             `json:"input_shape"`
+	Dim        int               `json:"dim"`
+	Labels     []int             `json:"labels"`
+	DType      string            `json:"dtype"`
+	Sections   []sectionInfo     `json:"sections"`
+	Meta       map[string]string `json:"meta,omitempty"`
+}
+
+// Save writes the model to path atomically: to a temporary file in the same
+// directory, synced, then renamed over path, so that a failure (a full disk,
+// an interrupt) never leaves a partial or damaged file at path.
+func (m *Model) Save(path string, opt SaveOptions) (err error) {
+	dir := filepath.Dir(path)
+	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
+	if err != nil {
+		return fmt.Errorf("redunet: saving model: %w", err)
+	}
+	tmp := f.Name()
+	defer func() {
+		if err != nil {
+			f.Close()
+			os.Remove(tmp)
+		}
+	}()
+	if err = m.Write(f, opt); err != nil {
+		return fmt.Errorf("redunet: saving model to %s: %w", path, err)
+	}
+	if err = f.Sync(); err != nil {
+		return fmt.Errorf("redunet: saving model to %s: %w", path, err)
+	}
+	if err = f.Close(); err != nil {
+		return fmt.Errorf("redunet: saving model to %s: %w", path, err)
+	}
+	if err = os.Rename(tmp, path); err != nil {
+		return fmt.Errorf("redunet: saving model to %s: %w", path, err)
+	}
+	return nil
+}
+
+// Write writes the model in the model file format to w.
+func (m *Model) Write(w io.Writer, opt SaveOptions) error {
+	if m.Arch != "vector" || m.Vector == nil {
+		return fmt.Errorf("redunet: cannot save a model of architecture %q", m.Arch)
+	}
+	n := m.Vector
+	if len(n.Labels) == 0 || n.Final == nil || len(n.Layers) != n.Params.Layers {
+		return errors.New("redunet: the network was built without BuildOptions.Keep; it cannot be saved")
+	}
+	h := modelHeader{Arch: m.Arch, Params: n.Params, Classes: m.Classes, InputShape: m.InputShape,
+		Dim: n.D, Labels: n.Labels, DType: "float64", Meta: m.Meta}
+	if opt.Float32 {
+		h.DType = "float32"
+	}
+	var arrays [][]float64
+	for i, l := range n.Layers {
+		arrays = append(arrays, l.src)
+		h.Sections = append(h.Sections, sectionInfo{Name: fmt.Sprintf("layer%d/input", i+1), Count: len(l.src)})
+	}
+	arrays = append(arrays, n.Final)
+	h.Sections = append(h.Sections, sectionInfo{Name: "output", Count: len(n.Final)})
+	hj, err := json.Marshal(h)
+	if err != nil {
+		return err
+	}
+	sum := sha256.New()
+	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 1<<20)
+	bw.Write(modelMagic[:])
+	var b8 [8]byte
+	binary.LittleEndian.PutUint32(b8[:4], ModelVersion)
+	binary.LittleEndian.PutUint32(b8[4:], uint32(len(hj)))
+	bw.Write(b8[:])
+	bw.Write(hj)
+	for _, a := range arrays {
+		for _, v := range a {
+			if opt.Float32 {
+				binary.LittleEndian.PutUint32(b8[:4], math.Float32bits(float32(v)))
+				bw.Write(b8[:4])
+			} else {
+				binary.LittleEndian.PutUint64(b8[:], math.Float64bits(v))
+				bw.Write(b8[:])
+			}
+		}
+	}
+	if err := bw.Flush(); err != nil {
+		return err
+	}
+	_, err = w.Write(sum.Sum(nil))
+	return err
+}
+
+// LoadModel reads a model file written by Save, checking its magic number,
+// version, checksum and every size before trusting it, and rebuilds the
+// network's operators. Errors name the file.
+func LoadModel(path string) (*Model, error) {
+	data, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("redunet: %w", err)
+	}
+	m, err := ReadModel(data)
+	if err != nil {
+		return nil, fmt.Errorf("redunet: model %s: %w", path, err)
+	}
+	return m, nil
+}
+
+// ReadModel decodes a model from the bytes of a model file (see LoadModel).
+func ReadModel(data []byte) (*Model, error) {
+	if len(data) < 16 || !bytes.Equal(data[:8], modelMagic[:]) {
+		return nil, errors.New("not a ReduNet model file (bad magic number)")
+	}
+	if v := binary.LittleEndian.Uint32(data[8:12]); v != ModelVersion {
+		return nil, fmt.Errorf("model file format version %d; this program reads version %d", v, ModelVersion)
+	}
+	if len(data) < 16+sha256.Size {
+		return nil, fmt.Errorf("truncated: %d bytes: %w", len(data), io.ErrUnexpectedEOF)
+	}
+	body, want := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], want) {
+		return nil, errors.New("checksum mismatch: the file is truncated or corrupt")
+	}
+	hlen := int(binary.LittleEndian.Uint32(data[12:16]))
+	if hlen > maxHeader || 16+hlen > len(body) {
+		return nil, fmt.Errorf("header length %d does not fit the file", hlen)
+	}
+	var h modelHeader
+	if err := json.Unmarshal(body[16:16+hlen], &h); err != nil {
+		return nil, fmt.Errorf("header: %w", err)
+	}
+	if h.Arch != "vector" {
+		return nil, fmt.Errorf("unknown architecture %q", h.Arch)
+	}
+	if err := h.Params.Validate(); err != nil {
+		return nil, err
+	}
+	size := 8
+	switch h.DType {
+	case "float64":
+	case "float32":
+		size = 4
+	default:
+		return nil, fmt.Errorf("unknown element type %q", h.DType)
+	}
+	k := len(h.Classes)
+	m, d := len(h.Labels), h.Dim
+	if d <= 0 || m == 0 || k == 0 {
+		return nil, fmt.Errorf("header: dim %d, %d labels, %d classes", d, m, k)
+	}
+	if len(h.Sections) != h.Params.Layers+1 {
+		return nil, fmt.Errorf("header: %d sections for %d layers", len(h.Sections), h.Params.Layers)
+	}
+	payload := body[16+hlen:]
+	total := 0
+	for _, s := range h.Sections {
+		if s.Count != m*d {
+			return nil, fmt.Errorf("section %s has %d values, want %d×%d", s.Name, s.Count, m, d)
+		}
+		total += s.Count
+	}
+	if len(payload) != total*size {
+		return nil, fmt.Errorf("payload is %d bytes, want %d", len(payload), total*size)
+	}
+	arrays := make([][]float64, len(h.Sections))
+	for i := range arrays {
+		a := make([]float64, m*d)
+		for j := range a {
+			if size == 8 {
+				a[j] = math.Float64frombits(binary.LittleEndian.Uint64(payload[:8]))
+			} else {
+				a[j] = float64(math.Float32frombits(binary.LittleEndian.Uint32(payload[:4])))
+			}
+			payload = payload[size:]
+		}
+		arrays[i] = a
+	}
+	if err := checkData(arrays[0], d, h.Labels, k, true); err != nil {
+		return nil, err
+	}
+	net, err := rebuildVector(h.Params, d, k, h.Labels, arrays)
+	if err != nil {
+		return nil, err
+	}
+	return &Model{Arch: h.Arch, Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta, Vector: net}, nil
+}
+
+// rebuildVector rebuilds the layers of a vector net from the training
+// features at the input of each layer.
+func rebuildVector(p Params, d, k int, labels []int, arrays [][]float64) (*VectorNet, error) {
+	rows := classRows(labels, k)
+	counts := classCounts(labels, k)
+	n := &VectorNet{Params: p, D: d, K: k, Labels: labels, Final: arrays[len(arrays)-1]}
+	for _, z := range arrays[:len(arrays)-1] {
+		st, err := analyseVector(z, d, rows, p.EpsSq)
+		if err != nil {
+			return nil, err
+		}
+		n.Layers = append(n.Layers, newVectorLayer(st, d, counts, z))
+	}
+	return n, nil
+}

@@ -1,0 +1,123 @@
+package redunet
+
+import (
+	"bytes"
+	"encoding/binary"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+func goldenModel(t *testing.T) (*Model, []float64) {
+	t.Helper()
+	x, y := goldenVectorInput()
+	res, err := BuildVector(x, 3, y, 2, DefaultParams(3), BuildOptions{Keep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Model{Arch: "vector", Classes: []string{"a", "b"}, InputShape: []int{3}, Vector: res.Net, Meta: map[string]string{"data": "golden"}}, x
+}
+
+func TestModelRoundTrip(t *testing.T) {
+	m, x := goldenModel(t)
+	want, wantY := m.Vector.Transform(nil, x)
+	for _, f32 := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "m.rdn")
+		if err := m.Save(path, SaveOptions{Float32: f32}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := LoadModel(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Arch != "vector" || strings.Join(got.Classes, ",") != "a,b" || got.Meta["data"] != "golden" || got.Vector.Params != m.Vector.Params {
+			t.Fatalf("float32=%v: header not restored: %+v", f32, got)
+		}
+		z, yh := got.Vector.Transform(nil, x)
+		// float64: the operators are rebuilt from the same features by the
+		// same code, so the result is identical. float32: the stored
+		// features are rounded to ~6e-8 relative, which moves the output by
+		// a few times that.
+		tol := 0.0
+		if f32 {
+			tol = 1e-5
+		}
+		assertClose(t, "features after reload", z, want, tol)
+		for i := range yh {
+			if yh[i] != wantY[i] {
+				t.Errorf("float32=%v: ŷ after reload %v, want %v", f32, yh, wantY)
+				break
+			}
+		}
+		assertClose(t, "final training features", got.Vector.Final, m.Vector.Final, tol)
+	}
+}
+
+func TestModelCorrupt(t *testing.T) {
+	m, _ := goldenModel(t)
+	var buf bytes.Buffer
+	if err := m.Write(&buf, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	// Every truncation is refused.
+	for n := 0; n < len(good); n++ {
+		if _, err := ReadModel(good[:n]); err == nil {
+			t.Fatalf("a model cut to %d of %d bytes was accepted", n, len(good))
+		}
+	}
+	// Every single flipped byte is refused.
+	for i := range good {
+		bad := append([]byte(nil), good...)
+		bad[i] ^= 0x40
+		if _, err := ReadModel(bad); err == nil {
+			t.Fatalf("a model with byte %d flipped was accepted", i)
+		}
+	}
+	// A different version is named as such.
+	bad := append([]byte(nil), good...)
+	binary.LittleEndian.PutUint32(bad[8:12], 99)
+	if _, err := ReadModel(bad); err == nil || !strings.Contains(err.Error(), "version 99") {
+		t.Errorf("version 99: %v", err)
+	}
+	if _, err := ReadModel([]byte("hello world, not a model at all")); err == nil || !strings.Contains(err.Error(), "magic") {
+		t.Errorf("not a model: %v", err)
+	}
+	// LoadModel names the file.
+	path := filepath.Join(t.TempDir(), "half.rdn")
+	os.WriteFile(path, good[:len(good)/2], 0o644)
+	if _, err := LoadModel(path); err == nil || !strings.Contains(err.Error(), path) || !strings.Contains(err.Error(), "checksum") {
+		t.Errorf("half a model: %v", err)
+	}
+}
+
+// TestModelSaveAtomic: a failed save leaves an existing file untouched and
+// no temporary file behind; a model built without Keep cannot be saved.
+func TestModelSaveAtomic(t *testing.T) {
+	m, x := goldenModel(t)
+	dir := t.TempDir()
+	path := filepath.Join(dir, "m.rdn")
+	os.WriteFile(path, []byte("precious"), 0o644)
+	bad := &Model{Arch: "vector", Classes: []string{"a", "b"}, Vector: &VectorNet{Params: DefaultParams(3), D: 3, K: 2}}
+	if err := bad.Save(path, SaveOptions{}); err == nil {
+		t.Fatal("saving a net built without Keep succeeded")
+	}
+	if b, _ := os.ReadFile(path); string(b) != "precious" {
+		t.Errorf("the existing file was changed to %q", b)
+	}
+	if err := m.Save(filepath.Join(dir, "no", "such", "dir", "m.rdn"), SaveOptions{}); err == nil {
+		t.Error("saving into a missing directory succeeded")
+	}
+	entries, _ := os.ReadDir(dir)
+	if len(entries) != 1 {
+		t.Errorf("directory holds %d entries after failed saves, want 1", len(entries))
+	}
+	if err := m.Save(path, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := LoadModel(path); err != nil {
+		t.Fatal(err)
+	}
+	_ = x
+}

@@ -431,3 +431,27 @@ func BuildVector(x []float64, d int, labels []int, k int, p Params, opt BuildOpt
 	}
 	return res, nil
 }
+
+// TrainInput returns the normalised training input Z_1 of a net built with
+// BuildOptions.Keep (or loaded from a model): the raw features that the
+// classifiers of the evaluation protocol compare against.
+func (n *VectorNet) TrainInput() []float64 {
+	if len(n.Layers) > 0 {
+		return n.Layers[0].src
+	}
+	return n.Final
+}
+
+// TrainPredicted returns the last layer's predictions ŷ on the training data
+// of a kept net (nil when it has no layers), recomputed by applying the last
+// layer to its stored input.
+func (n *VectorNet) TrainPredicted() []int {
+	if len(n.Layers) == 0 {
+		return nil
+	}
+	l := n.Layers[len(n.Layers)-1]
+	if l.src == nil {
+		return nil
+	}
+	return l.Forward(append([]float64(nil), l.src...), n.Params, nil)
+}

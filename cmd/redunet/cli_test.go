@@ -1,0 +1,184 @@
+package main
+
+import (
+	"bytes"
+	"compress/gzip"
+	"context"
+	"encoding/json"
+	"io"
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+)
+
+// fixture is the MNIST fixture: the first 100 training and test images.
+const fixture = "mnist:../../testdata/mnist"
+
+func runCLI(t *testing.T, args ...string) (code int, stdout, stderr string) {
+	t.Helper()
+	var out, errb bytes.Buffer
+	code = run(context.Background(), args, &out, &errb)
+	return code, out.String(), errb.String()
+}
+
+func TestTrainEval(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.rdn")
+	code, out, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "8", "-layers", "3",
+		"-test-per-class", "5", "-o", model, "-json")
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	var rep trainReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("train -json: %v\n%s", err, out)
+	}
+	if len(rep.Layers) != 3 || rep.TrainSamples != 16 || rep.TestSamples != 10 || rep.Dim != 784 || rep.Model != model {
+		t.Errorf("train report: %+v", rep)
+	}
+	// 4 classifier rows on raw (3, no ReduNet's own) and features (4), each on train and test.
+	if len(rep.Accuracy) != 14 {
+		t.Errorf("%d accuracy cells, want 14: %+v", len(rep.Accuracy), rep.Accuracy)
+	}
+	for _, a := range rep.Accuracy {
+		if a.Accuracy < 0 || a.Accuracy > 1 {
+			t.Errorf("accuracy out of range: %+v", a)
+		}
+	}
+	if _, err := os.Stat(model); err != nil {
+		t.Fatal(err)
+	}
+
+	code, out, errs = runCLI(t, "eval", "-model", model, "-test-per-class", "5", "-json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, errs)
+	}
+	var ev evalReport
+	if err := json.Unmarshal([]byte(out), &ev); err != nil {
+		t.Fatalf("eval -json: %v\n%s", err, out)
+	}
+	if ev.TestSamples != 10 || len(ev.Accuracy) != 14 {
+		t.Errorf("eval report: %+v", ev)
+	}
+	// eval on a saved model gives the numbers train gave with construct-then-apply.
+	want := map[string]float64{}
+	for _, a := range rep.Accuracy {
+		want[a.Set+a.Input+a.Classifier] = a.Accuracy
+	}
+	for _, a := range ev.Accuracy {
+		if w, ok := want[a.Set+a.Input+a.Classifier]; !ok || w != a.Accuracy {
+			t.Errorf("eval %s/%s/%s = %v, train reported %v", a.Set, a.Input, a.Classifier, a.Accuracy, w)
+		}
+	}
+
+	// The human-readable form has the tables.
+	code, out, _ = runCLI(t, "eval", "-model", model, "-test-per-class", "5")
+	if code != 0 || !strings.Contains(out, "nearest-subspace") || !strings.Contains(out, "test/features") {
+		t.Errorf("eval table: exit %d\n%s", code, out)
+	}
+}
+
+func TestHelp(t *testing.T) {
+	for _, args := range [][]string{{"help"}, {"help", "train"}, {"help", "eval"}, {"train", "-h"}} {
+		code, out, errs := runCLI(t, args...)
+		if code != 0 || out == "" {
+			t.Errorf("%v: exit %d, stdout %q, stderr %q", args, code, out, errs)
+		}
+	}
+	if code, _, _ := runCLI(t); code != 2 {
+		t.Errorf("no arguments: exit %d, want 2", code)
+	}
+	if code, _, errs := runCLI(t, "frobnicate"); code != 2 || !strings.Contains(errs, "unknown command") {
+		t.Errorf("unknown command: exit %d, %s", code, errs)
+	}
+}
+
+// copyFixture copies the MNIST fixture into a new directory, passing each
+// file's decompressed bytes through edit (nil: unchanged).
+func copyFixture(t *testing.T, edit func(name string, b []byte) []byte) string {
+	t.Helper()
+	dir := t.TempDir()
+	files, _ := filepath.Glob("../../testdata/mnist/*.gz")
+	if len(files) != 4 {
+		t.Fatalf("fixture has %d files", len(files))
+	}
+	for _, f := range files {
+		raw, err := os.ReadFile(f)
+		if err != nil {
+			t.Fatal(err)
+		}
+		zr, err := gzip.NewReader(bytes.NewReader(raw))
+		if err != nil {
+			t.Fatal(err)
+		}
+		b, _ := io.ReadAll(zr)
+		name := strings.TrimSuffix(filepath.Base(f), ".gz")
+		if edit != nil {
+			b = edit(name, b)
+		}
+		os.WriteFile(filepath.Join(dir, name), b, 0o644)
+	}
+	return dir
+}
+
+// TestBadInput: every kind of bad input gives a clear error and a non-zero
+// exit status, never a panic.
+func TestBadInput(t *testing.T) {
+	dir := t.TempDir()
+	model := filepath.Join(dir, "m.rdn")
+	if code, _, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "5", "-layers", "2", "-o", model, "-q"); code != 0 {
+		t.Fatalf("train: %s", errs)
+	}
+	good, _ := os.ReadFile(model)
+	half := filepath.Join(dir, "half.rdn")
+	os.WriteFile(half, good[:len(good)/2], 0o644)
+
+	truncated := copyFixture(t, func(name string, b []byte) []byte {
+		if strings.HasPrefix(name, "train-images") {
+			return b[:len(b)-100]
+		}
+		return b
+	})
+	badMagic := copyFixture(t, func(name string, b []byte) []byte {
+		if strings.HasPrefix(name, "train-labels") {
+			b[2] = 0x42
+		}
+		return b
+	})
+	mismatch := copyFixture(t, func(name string, b []byte) []byte {
+		if strings.HasPrefix(name, "train-labels") {
+			b[7] = 99 // the header says 99 labels, and the payload is cut to match
+			return b[:8+99]
+		}
+		return b
+	})
+	for _, tc := range []struct {
+		name string
+		args []string
+		code int
+		want string
+	}{
+		{"eta zero", []string{"train", "-data", fixture, "-eta", "0"}, 2, "eta"},
+		{"eta negative", []string{"train", "-data", fixture, "-eta", "-1"}, 2, "eta"},
+		{"eps2 zero", []string{"train", "-data", fixture, "-eps2", "0"}, 2, "eps2"},
+		{"bad flag", []string{"train", "-nonsense"}, 2, "nonsense"},
+		{"bad arch", []string{"train", "-data", fixture, "-arch", "mlp"}, 2, "mlp"},
+		{"bad classes", []string{"train", "-data", fixture, "-classes", "9-3"}, 2, "9-3"},
+		{"class out of range", []string{"train", "-data", fixture, "-classes", "0,12", "-layers", "1"}, 1, "12"},
+		{"too few per class", []string{"train", "-data", fixture, "-classes", "0,1", "-train-per-class", "90", "-layers", "1"}, 1, "class"},
+		{"truncated IDX", []string{"train", "-data", "mnist:" + truncated, "-layers", "1"}, 1, "train-images-idx3-ubyte"},
+		{"wrong magic", []string{"train", "-data", "mnist:" + badMagic, "-layers", "1"}, 1, "train-labels-idx1-ubyte"},
+		{"count mismatch", []string{"train", "-data", "mnist:" + mismatch, "-layers", "1"}, 1, "99"},
+		{"missing dir", []string{"train", "-data", "mnist:" + filepath.Join(dir, "nope"), "-layers", "1"}, 1, "nope"},
+		{"unknown source", []string{"train", "-data", "imagenet", "-layers", "1"}, 1, "imagenet"},
+		{"model cut in half", []string{"eval", "-model", half}, 1, "half.rdn"},
+		{"model missing", []string{"eval", "-model", filepath.Join(dir, "none.rdn")}, 1, "none.rdn"},
+		{"no model flag", []string{"eval"}, 2, "-model"},
+	} {
+		code, _, errs := runCLI(t, tc.args...)
+		if code != tc.code || !strings.Contains(errs, tc.want) {
+			t.Errorf("%s: exit %d (want %d), stderr %q (want it to mention %q)", tc.name, code, tc.code, errs, tc.want)
+		}
+	}
+}

@@ -1,0 +1,111 @@
+package main
+
+import (
+	"fmt"
+	"io"
+	"strings"
+	"text/tabwriter"
+
+	"github.com/redunet-go/redunet/eval"
+)
+
+// split is one evaluation set: its raw input and its ReduNet features (both
+// m×d, rows normalised here), labels, and the last layer's own predictions.
+type split struct {
+	name    string
+	raw     []float64
+	feat    []float64
+	labels  []int
+	redunet []int
+}
+
+// accuracy is one cell of the accuracy table.
+type accuracy struct {
+	Set        string  `json:"set"`
+	Input      string  `json:"input"` // "raw" or "features"
+	Classifier string  `json:"classifier"`
+	Accuracy   float64 `json:"accuracy"`
+}
+
+// classifierNames in table order.
+var classifierNames = []string{"nearest-subspace", "knn", "svm", "redunet"}
+
+func newClassifier(name string, rank, knnK int) eval.Classifier {
+	switch name {
+	case "nearest-subspace":
+		return &eval.NearestSubspace{Rank: rank}
+	case "knn":
+		return &eval.KNN{K: knnK}
+	case "svm":
+		return &eval.LinearSVM{}
+	}
+	panic("unknown classifier " + name)
+}
+
+// evaluate fits every classifier on the training split (raw and features)
+// and reports its accuracy on every split, training included (SPEC §6).
+func evaluate(d, k int, train split, sets []split, rank, knnK int) ([]accuracy, error) {
+	var out []accuracy
+	all := append([]split{train}, sets...)
+	for _, input := range []string{"raw", "features"} {
+		pick := func(s split) []float64 {
+			if input == "raw" {
+				return eval.NormalizeRows(nil, s.raw, d)
+			}
+			return eval.NormalizeRows(nil, s.feat, d)
+		}
+		trainX := pick(train)
+		for _, name := range classifierNames {
+			if name == "redunet" {
+				if input == "raw" {
+					continue
+				}
+				for _, s := range all {
+					if s.redunet != nil {
+						out = append(out, accuracy{s.name, input, name, eval.Accuracy(s.redunet, s.labels)})
+					}
+				}
+				continue
+			}
+			c := newClassifier(name, rank, knnK)
+			if err := c.Fit(trainX, d, train.labels, k); err != nil {
+				return nil, fmt.Errorf("%s on %s: %w", name, input, err)
+			}
+			for _, s := range all {
+				pred := c.Predict(nil, pick(s))
+				out = append(out, accuracy{s.name, input, name, eval.Accuracy(pred, s.labels)})
+			}
+		}
+	}
+	return out, nil
+}
+
+// printAccuracy prints the table: one row per classifier, one column per
+// (set, input).
+func printAccuracy(w io.Writer, acc []accuracy) {
+	var cols []string
+	seen := map[string]bool{}
+	cell := map[string]float64{}
+	for _, a := range acc {
+		col := a.Set + "/" + a.Input
+		if !seen[col] {
+			seen[col] = true
+			cols = append(cols, col)
+		}
+		cell[a.Classifier+" "+col] = a.Accuracy
+	}
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "accuracy\t%s\t\n", strings.Join(cols, "\t"))
+	for _, name := range classifierNames {
+		fmt.Fprintf(tw, "%s\t", name)
+		for _, col := range cols {
+			if v, ok := cell[name+" "+col]; ok {
+				fmt.Fprintf(tw, "%.4f\t", v)
+			} else {
+				fmt.Fprint(tw, "-\t")
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}

@@ -1,0 +1,247 @@
+package datasets
+
+import (
+	"bufio"
+	"compress/gzip"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"slices"
+)
+
+// IDX element types, the third byte of an IDX file's magic number.
+const (
+	IDXUint8   byte = 0x08 // unsigned byte
+	IDXInt8    byte = 0x09 // signed byte
+	IDXInt16   byte = 0x0B // 2-byte big-endian signed integer
+	IDXInt32   byte = 0x0C // 4-byte big-endian signed integer
+	IDXFloat32 byte = 0x0D // 4-byte big-endian IEEE 754 float
+	IDXFloat64 byte = 0x0E // 8-byte big-endian IEEE 754 float
+)
+
+// maxIDXBytes is the largest payload ReadIDX accepts (2 GiB). A header
+// claiming more is refused before anything is allocated.
+const maxIDXBytes int64 = 2 << 30
+
+// idxMaxDims is the largest number of dimensions ReadIDX accepts.
+const idxMaxDims = 4
+
+// idxChunk is the first allocation for a payload. Larger payloads grow
+// by doubling as their bytes arrive, so a header that lies about the size
+// of a short stream costs at most this much.
+const idxChunk = 4 << 20
+
+// IDX is the content of an IDX file, the format of the MNIST files
+// (http://yann.lecun.com/exdb/mnist/): a magic number 0x00 0x00 type ndims,
+// ndims big-endian uint32 dimensions, then the elements in row-major order.
+type IDX struct {
+	Type byte   // element type: IDXUint8, IDXInt8, IDXInt16, IDXInt32, IDXFloat32 or IDXFloat64
+	Dims []int  // dimensions, outermost first; Dims[0] is the number of items
+	Data []byte // raw big-endian payload, product(Dims) × element size bytes
+}
+
+// Len returns the number of items, Dims[0].
+func (x *IDX) Len() int {
+	if len(x.Dims) == 0 {
+		return 0
+	}
+	return x.Dims[0]
+}
+
+// At returns element i of the payload (in row-major order over all of
+// Dims) as a float64, whatever the element type. It panics if i is out of
+// range or the type is unknown.
+func (x *IDX) At(i int) float64 {
+	size := idxElemSize(x.Type)
+	if size == 0 {
+		panic(fmt.Sprintf("datasets: IDX.At: unknown element type 0x%02x", x.Type))
+	}
+	if i < 0 || (i+1)*size > len(x.Data) {
+		panic(fmt.Sprintf("datasets: IDX.At(%d) out of range [0,%d)", i, len(x.Data)/size))
+	}
+	b := x.Data[i*size:]
+	switch x.Type {
+	case IDXUint8:
+		return float64(b[0])
+	case IDXInt8:
+		return float64(int8(b[0]))
+	case IDXInt16:
+		return float64(int16(binary.BigEndian.Uint16(b)))
+	case IDXInt32:
+		return float64(int32(binary.BigEndian.Uint32(b)))
+	case IDXFloat32:
+		return float64(math.Float32frombits(binary.BigEndian.Uint32(b)))
+	default: // IDXFloat64
+		return math.Float64frombits(binary.BigEndian.Uint64(b))
+	}
+}
+
+// idxElemSize returns the size in bytes of an element of type t, or 0 if
+// t is not an IDX type.
+func idxElemSize(t byte) int {
+	switch t {
+	case IDXUint8, IDXInt8:
+		return 1
+	case IDXInt16:
+		return 2
+	case IDXInt32, IDXFloat32:
+		return 4
+	case IDXFloat64:
+		return 8
+	}
+	return 0
+}
+
+// ReadIDX reads one IDX object from r, which must hold nothing else. A
+// gzip-compressed stream is recognised by its magic bytes (0x1f 0x8b) and
+// decompressed; it must be a single gzip member.
+//
+// The header is checked before anything is allocated: the magic number,
+// the element type, 1 to 4 dimensions, and a payload of at most 2 GiB. A stream that ends early gives an error wrapping
+// io.ErrUnexpectedEOF; bytes after the payload are an error too.
+func ReadIDX(r io.Reader) (*IDX, error) {
+	x, _, err := readIDX(r, 0)
+	if err != nil {
+		return nil, fmt.Errorf("datasets: %w", err)
+	}
+	return x, nil
+}
+
+// ReadIDXFile reads the IDX file at path, plain or gzip-compressed
+// whatever its name, as ReadIDX does. Every error names the file.
+func ReadIDXFile(path string) (*IDX, error) {
+	x, _, err := readIDXFile(path, 0)
+	return x, err
+}
+
+// readIDXFile reads the IDX file at path, keeping at most limit items if
+// limit > 0 (see readIDX). It also returns the number of items the header
+// declares. Its errors carry the package prefix and the file name.
+func readIDXFile(path string, limit int) (*IDX, int, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, 0, fmt.Errorf("datasets: %w", err) // *PathError names the file
+	}
+	defer f.Close()
+	x, n, err := readIDX(f, limit)
+	if err != nil {
+		return nil, 0, fmt.Errorf("datasets: %s: %w", path, err)
+	}
+	return x, n, nil
+}
+
+// readIDX does the work of ReadIDX. If limit > 0 it keeps only the first
+// limit items and stops reading there: the rest of the stream, including a
+// gzip checksum, is then not checked. It returns the IDX and the number of
+// items the header declares. Errors have no package prefix.
+func readIDX(r io.Reader, limit int) (*IDX, int, error) {
+	br := bufio.NewReader(r)
+	var src io.Reader = br
+	zipped := false
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, 0, fmt.Errorf("reading gzip header: %w", noEOF(err))
+		}
+		defer zr.Close()
+		zr.Multistream(false)
+		src, zipped = zr, true
+	}
+
+	var hdr [4 + 4*idxMaxDims]byte
+	if _, err := io.ReadFull(src, hdr[:4]); err != nil {
+		return nil, 0, fmt.Errorf("reading IDX header: %w", noEOF(err))
+	}
+	if hdr[0] != 0 || hdr[1] != 0 {
+		return nil, 0, fmt.Errorf("not an IDX file: magic % x, want 00 00 type ndims", hdr[:4])
+	}
+	typ, ndims := hdr[2], int(hdr[3])
+	size := idxElemSize(typ)
+	if size == 0 {
+		return nil, 0, fmt.Errorf("IDX: unknown element type 0x%02x", typ)
+	}
+	if ndims < 1 || ndims > idxMaxDims {
+		return nil, 0, fmt.Errorf("IDX: %d dimensions, want 1 to %d", ndims, idxMaxDims)
+	}
+	if _, err := io.ReadFull(src, hdr[4:4+4*ndims]); err != nil {
+		return nil, 0, fmt.Errorf("reading IDX dimensions: %w", noEOF(err))
+	}
+	dims := make([]int, ndims)
+	total := int64(size) // payload bytes; stays <= maxIDXBytes while dims are multiplied in
+	for i := range dims {
+		d := int64(binary.BigEndian.Uint32(hdr[4+4*i:]))
+		if d > math.MaxInt32 || (d > 0 && total > maxIDXBytes/d) {
+			return nil, 0, fmt.Errorf("IDX: dimensions %v too large (more than %d bytes)", idxDims(hdr[4:4+4*ndims]), maxIDXBytes)
+		}
+		dims[i] = int(d)
+		total *= d
+	}
+
+	declared := dims[0]
+	partial := limit > 0 && limit < declared
+	if partial {
+		total = total / int64(declared) * int64(limit)
+		dims[0] = limit
+	}
+	data, err := readPayload(src, int(total))
+	if err != nil {
+		return nil, 0, fmt.Errorf("reading IDX data (%v, %d bytes): %w", dims, total, err)
+	}
+	if !partial {
+		var one [1]byte
+		switch n, err := io.ReadFull(src, one[:]); {
+		case n > 0:
+			return nil, 0, fmt.Errorf("IDX: trailing data after the %d-byte payload", total)
+		case err != io.EOF:
+			return nil, 0, fmt.Errorf("after the IDX data: %w", noEOF(err))
+		}
+		if zipped {
+			switch _, err := br.ReadByte(); {
+			case err == nil:
+				return nil, 0, errors.New("trailing data after the gzip stream")
+			case err != io.EOF:
+				return nil, 0, err
+			}
+		}
+	}
+	return &IDX{Type: typ, Dims: dims, Data: data}, declared, nil
+}
+
+// readPayload reads exactly n bytes from r. It allocates at most idxChunk
+// bytes up front and grows the buffer as data arrives, so a lying header on
+// a short stream is found out cheaply.
+func readPayload(r io.Reader, n int) ([]byte, error) {
+	buf := make([]byte, 0, min(n, idxChunk))
+	for len(buf) < n {
+		if len(buf) == cap(buf) {
+			buf = slices.Grow(buf, min(n, 2*cap(buf))-len(buf))
+		}
+		k, err := io.ReadFull(r, buf[len(buf):min(cap(buf), n)])
+		buf = buf[:len(buf)+k]
+		if err != nil {
+			return nil, noEOF(err)
+		}
+	}
+	return buf, nil
+}
+
+// idxDims decodes big-endian uint32 dimensions, for error messages.
+func idxDims(b []byte) []uint32 {
+	d := make([]uint32, len(b)/4)
+	for i := range d {
+		d[i] = binary.BigEndian.Uint32(b[4*i:])
+	}
+	return d
+}
+
+// noEOF turns io.EOF into io.ErrUnexpectedEOF: an IDX object that has
+// started, or that was expected, cannot end cleanly before its last byte.
+func noEOF(err error) error {
+	if errors.Is(err, io.EOF) {
+		return io.ErrUnexpectedEOF
+	}
+	return err
+}

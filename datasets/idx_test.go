@@ -1,0 +1,196 @@
+package datasets_test
+
+import (
+	"bytes"
+	"encoding/binary"
+	"errors"
+	"io"
+	"math"
+	"path/filepath"
+	"runtime"
+	"strings"
+	"testing"
+
+	"github.com/redunet-go/redunet/datasets"
+)
+
+func TestReadIDXTypes(t *testing.T) {
+	be := binary.BigEndian
+	cases := []struct {
+		name string
+		typ  byte
+		data []byte
+		want []float64
+	}{
+		{"uint8", datasets.IDXUint8, []byte{0, 7, 255}, []float64{0, 7, 255}},
+		{"int8", datasets.IDXInt8, []byte{0, 7, 0xff, 0x80}, []float64{0, 7, -1, -128}},
+		{"int16", datasets.IDXInt16, be.AppendUint16(be.AppendUint16(nil, 300), 0xfffe), []float64{300, -2}},
+		{"int32", datasets.IDXInt32, be.AppendUint32(be.AppendUint32(nil, 70000), 0xfffffffd), []float64{70000, -3}},
+		{"float32", datasets.IDXFloat32, be.AppendUint32(be.AppendUint32(nil, math.Float32bits(1.5)), math.Float32bits(-0.25)), []float64{1.5, -0.25}},
+		{"float64", datasets.IDXFloat64, be.AppendUint64(be.AppendUint64(nil, math.Float64bits(math.Pi)), math.Float64bits(-1e300)), []float64{math.Pi, -1e300}},
+	}
+	for _, c := range cases {
+		t.Run(c.name, func(t *testing.T) {
+			for _, gz := range []bool{false, true} {
+				b := idxBytes(c.typ, []uint32{uint32(len(c.want))}, c.data)
+				if gz {
+					b = gzipBytes(t, b)
+				}
+				x, err := datasets.ReadIDX(bytes.NewReader(b))
+				if err != nil {
+					t.Fatalf("gzip=%v: %v", gz, err)
+				}
+				if x.Type != c.typ || x.Len() != len(c.want) || len(x.Dims) != 1 {
+					t.Fatalf("gzip=%v: type 0x%02x dims %v, want 0x%02x [%d]", gz, x.Type, x.Dims, c.typ, len(c.want))
+				}
+				for i, w := range c.want {
+					if got := x.At(i); got != w {
+						t.Errorf("gzip=%v: At(%d) = %v, want %v", gz, i, got, w)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestReadIDXDims(t *testing.T) {
+	data := make([]byte, 2*3*4)
+	for i := range data {
+		data[i] = byte(i)
+	}
+	x, err := datasets.ReadIDX(bytes.NewReader(idxBytes(datasets.IDXUint8, []uint32{2, 3, 4}, data)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(x.Dims) != 3 || x.Dims[0] != 2 || x.Dims[1] != 3 || x.Dims[2] != 4 || !bytes.Equal(x.Data, data) {
+		t.Fatalf("got dims %v data %v", x.Dims, x.Data)
+	}
+	// A zero dimension is a valid, empty object.
+	x, err = datasets.ReadIDX(bytes.NewReader(idxBytes(datasets.IDXFloat64, []uint32{0, 5}, nil)))
+	if err != nil || x.Len() != 0 || len(x.Data) != 0 {
+		t.Fatalf("empty object: %v, %v", x, err)
+	}
+}
+
+// validStreams returns small valid IDX streams, plain and gzipped, taken
+// from the fixture and built by hand.
+func validStreams(t testing.TB) map[string][]byte {
+	labels := gunzipFile(t, filepath.Join(fixtureDir, "train-labels-idx1-ubyte.gz"))
+	small := idxBytes(datasets.IDXInt16, []uint32{2, 3, 2}, make([]byte, 2*3*2*2))
+	return map[string][]byte{
+		"labels":      labels,
+		"labels.gz":   readFile(t, filepath.Join(fixtureDir, "train-labels-idx1-ubyte.gz")),
+		"int16-3d":    small,
+		"int16-3d.gz": gzipBytes(t, small),
+	}
+}
+
+// Every proper prefix of a valid stream is an error wrapping
+// io.ErrUnexpectedEOF, as in compress/gzip's TestTruncatedStreams; read from
+// a file, the error names the file.
+func TestReadIDXTruncated(t *testing.T) {
+	dir := t.TempDir()
+	for name, b := range validStreams(t) {
+		if _, err := datasets.ReadIDX(bytes.NewReader(b)); err != nil {
+			t.Fatalf("%s: whole stream: %v", name, err)
+		}
+		for i := range len(b) {
+			_, err := datasets.ReadIDX(bytes.NewReader(b[:i]))
+			if !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Errorf("%s truncated to %d of %d bytes: got %v, want io.ErrUnexpectedEOF", name, i, len(b), err)
+			}
+		}
+		// Through a file, for a few lengths.
+		for _, i := range []int{0, 3, 10, len(b) - 1} {
+			p := writeFile(t, dir, "trunc-"+name, b[:i])
+			_, err := datasets.ReadIDXFile(p)
+			if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), p) {
+				t.Errorf("%s truncated to %d bytes, from a file: got %v, want io.ErrUnexpectedEOF naming %s", name, i, err, p)
+			}
+		}
+	}
+}
+
+func TestReadIDXBadInput(t *testing.T) {
+	three := idxBytes(datasets.IDXUint8, []uint32{3}, []byte{1, 2, 3})
+	cases := []struct {
+		name string
+		b    []byte
+		want string // in the error message
+	}{
+		{"wrong magic", append([]byte{0, 1}, three[2:]...), "magic"},
+		{"text", []byte("hello, world"), "magic"},
+		{"unknown type", idxBytes(0x0A, []uint32{3}, []byte{1, 2, 3}), "type 0x0a"},
+		{"no dims", idxBytes(datasets.IDXUint8, nil, nil), "0 dimensions"},
+		{"five dims", idxBytes(datasets.IDXUint8, []uint32{1, 1, 1, 1, 1}, []byte{1}), "5 dimensions"},
+		{"32 GiB", idxBytes(datasets.IDXFloat64, []uint32{1 << 16, 1 << 16}, nil), "too large"},
+		{"2 GiB + 1", idxBytes(datasets.IDXUint8, []uint32{1<<31 + 1}, nil), "too large"},
+		{"dims overflow", idxBytes(datasets.IDXInt32, []uint32{1 << 31, 1 << 31, 1 << 31, 0}, nil), "too large"},
+		{"trailing byte", append(three[:len(three):len(three)], 0), "trailing"},
+		{"trailing gzip garbage", append(gzipBytes(t, three), "junk"...), "gzip"},
+		{"trailing data in gzip", gzipBytes(t, append(three[:len(three):len(three)], 9)), "trailing"},
+	}
+	dir := t.TempDir()
+	for _, c := range cases {
+		_, err := datasets.ReadIDX(bytes.NewReader(c.b))
+		if err == nil || !strings.HasPrefix(err.Error(), "datasets: ") || !strings.Contains(err.Error(), c.want) {
+			t.Errorf("%s: got error %v, want one starting %q and containing %q", c.name, err, "datasets: ", c.want)
+		}
+		p := writeFile(t, dir, strings.ReplaceAll(c.name, " ", "_")+".idx", c.b)
+		if _, err := datasets.ReadIDXFile(p); err == nil || !strings.Contains(err.Error(), p) {
+			t.Errorf("%s: ReadIDXFile error %v does not name %s", c.name, err, p)
+		}
+	}
+	if _, err := datasets.ReadIDXFile(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "missing") {
+		t.Errorf("missing file: got %v", err)
+	}
+}
+
+// A header claiming 1 GiB (which is allowed) on a short stream is found
+// out without allocating the gigabyte.
+func TestReadIDXLyingHeader(t *testing.T) {
+	b := idxBytes(datasets.IDXUint8, []uint32{1 << 30}, []byte{1, 2, 3})
+	var before, after runtime.MemStats
+	runtime.ReadMemStats(&before)
+	_, err := datasets.ReadIDX(bytes.NewReader(b))
+	runtime.ReadMemStats(&after)
+	if !errors.Is(err, io.ErrUnexpectedEOF) {
+		t.Errorf("got %v, want io.ErrUnexpectedEOF", err)
+	}
+	if got := after.TotalAlloc - before.TotalAlloc; got > 32<<20 {
+		t.Errorf("allocated %d bytes for a 3-byte payload", got)
+	}
+}
+
+// FuzzReadIDX is seeded from the fixture: the labels files as they are,
+// and the first two images (whole files make the fuzzer crawl).
+func FuzzReadIDX(f *testing.F) {
+	for _, name := range []string{"train-labels-idx1-ubyte.gz", "t10k-labels-idx1-ubyte.gz"} {
+		f.Add(readFile(f, filepath.Join(fixtureDir, name)))
+	}
+	images := gunzipFile(f, filepath.Join(fixtureDir, "train-images-idx3-ubyte.gz"))
+	two := idxBytes(datasets.IDXUint8, []uint32{2, 28, 28}, images[16:16+2*28*28])
+	f.Add(two)
+	f.Add(gzipBytes(f, two))
+	for _, b := range validStreams(f) {
+		f.Add(b)
+	}
+	f.Fuzz(func(t *testing.T, b []byte) {
+		x, err := datasets.ReadIDX(bytes.NewReader(b))
+		if err != nil {
+			return
+		}
+		n := 1
+		for _, d := range x.Dims {
+			n *= d
+		}
+		if n == 0 {
+			return
+		}
+		if len(x.Data)%n != 0 {
+			t.Fatalf("dims %v, %d data bytes", x.Dims, len(x.Data))
+		}
+		x.At(0)
+		x.At(n - 1)
+	})
+}

@@ -1,0 +1,88 @@
+package datasets
+
+import (
+	"context"
+	"fmt"
+	"os"
+	"strings"
+)
+
+// An Option changes how a loader reads a data set.
+type Option func(*options)
+
+// options is the configuration that Options set.
+type options struct {
+	limit int // keep only the first limit samples; 0 keeps all
+}
+
+// newOptions applies opts to the default configuration.
+func newOptions(opts []Option) options {
+	var o options
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return o
+}
+
+// Limit makes a loader keep only the first n samples of the split, in
+// file order, and stop reading there (n <= 0 keeps all, the default). It
+// saves time and memory when only a prefix is wanted; the part of a file
+// after those samples, including a gzip checksum, is then not checked.
+func Limit(n int) Option {
+	return func(o *options) { o.limit = max(n, 0) }
+}
+
+// source is one kind of data set that Load knows.
+type source struct {
+	name  string // the part of the source string before any colon
+	usage string // how it is written, for error messages
+	// load loads split; dir is the part after the colon, "" if none.
+	load func(ctx context.Context, dir, split string, opts []Option) (*Set, error)
+}
+
+// sources lists the data sets Load knows, in the order errors list them.
+var sources = []source{
+	{"mnist", "mnist[:DIR]", func(ctx context.Context, dir, split string, opts []Option) (*Set, error) {
+		if dir == "" {
+			var err error
+			if dir, err = MNISTDir(ctx); err != nil {
+				return nil, err
+			}
+		}
+		return LoadMNIST(dir, split, opts...)
+	}},
+	{"fashion-mnist", "fashion-mnist[:DIR]", func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
+		if dir == "" {
+			dir = DefaultFashionMNISTDir
+			if _, err := os.Stat(dir); err != nil {
+				return nil, fmt.Errorf("datasets: fashion-mnist: %w (install Debian's dataset-fashion-mnist, or name a directory: fashion-mnist:DIR)", err)
+			}
+		}
+		return LoadFashionMNIST(dir, split, opts...)
+	}},
+}
+
+// Load loads the split ("train" or "test") of the data set named by
+// source, the form a command line takes:
+//
+//	mnist                 MNIST, located by MNISTDir
+//	mnist:DIR             MNIST from the files in DIR
+//	fashion-mnist         Fashion-MNIST from DefaultFashionMNISTDir
+//	fashion-mnist:DIR     Fashion-MNIST from the files in DIR
+//
+// An unknown source is an error that lists the known ones.
+func Load(ctx context.Context, source, split string, opts ...Option) (*Set, error) {
+	name, dir, hasDir := strings.Cut(source, ":")
+	var known []string
+	for _, src := range sources {
+		if src.name != name {
+			known = append(known, src.usage)
+			continue
+		}
+		if hasDir && dir == "" {
+			return nil, fmt.Errorf("datasets: source %q: empty directory after the colon", source)
+		}
+		return src.load(ctx, dir, split, opts)
+	}
+	return nil, fmt.Errorf("datasets: unknown source %q (known: %s)", source, strings.Join(known, ", "))
+}

@@ -295,23 +295,16 @@ type BuildOptions struct {
 	// Context, if not nil, is checked between layers; its error is returned
 	// when it is done.
 	Context context.Context
+	// Workers is the number of goroutines of the multichannel network
+	// (0: runtime.GOMAXPROCS(0)). The result does not depend on it.
+	Workers int
 }
 
-// BuildResult is the outcome of a construction pass.
+// BuildResult is the outcome of BuildVector.
 type BuildResult struct {
 	// Net has the parameters, and the layers when BuildOptions.Keep is set.
 	Net *VectorNet
-	// Input has the rates of the normalised input with the true labels.
-	Input Rates
-	// Layers has one entry per layer.
-	Layers []LayerResult
-	// Features are the training features after the last layer.
-	Features []float64
-	// Eval are the features of each evaluation set after the last layer.
-	Eval [][]float64
-	// EvalPredicted are the last layer's predictions ŷ on each evaluation
-	// set (nil when there are no layers).
-	EvalPredicted [][]int
+	Trace
 }
 
 // checkData validates a labelled data set: sizes, labels in range and, if
@@ -385,7 +378,7 @@ func BuildVector(x []float64, d int, labels []int, k int, p Params, opt BuildOpt
 
 	z := append([]float64(nil), x...)
 	normalizeRows(z, d)
-	res := &BuildResult{Net: &VectorNet{Params: p, D: d, K: k}, Eval: make([][]float64, len(opt.Eval))}
+	res := &BuildResult{Net: &VectorNet{Params: p, D: d, K: k}, Trace: Trace{Eval: make([][]float64, len(opt.Eval))}}
 	for i, e := range opt.Eval {
 		res.Eval[i] = append([]float64(nil), e...)
 		normalizeRows(res.Eval[i], d)

@@ -1,0 +1,154 @@
+package conv
+
+import (
+	"fmt"
+	"math/rand/v2"
+	"testing"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/cblas128"
+)
+
+// kernelSizes are the block sizes of the paper's configurations (SPEC §5):
+// C=75 channels with m=100 samples (2-D MNIST, 10 per class), C=16 lifted
+// channels with m=1000, C=20 with m=100 (1-D rotation MNIST) and C=5 with
+// m=1000 (the two-class runs).
+var kernelSizes = []struct{ c, m int }{{75, 100}, {16, 1000}, {20, 100}, {5, 1000}}
+
+// randComplex returns n complex values with N(0,1) real and imaginary parts.
+func randComplex(rng *rand.Rand, n int) []complex128 {
+	x := make([]complex128, n)
+	for i := range x {
+		x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+	}
+	return x
+}
+
+func BenchmarkGram(b *testing.B) {
+	for _, sz := range kernelSizes {
+		c, m := sz.c, sz.m
+		rng := rand.New(rand.NewPCG(1, 1))
+		v := randComplex(rng, c*m)
+		dst := make([]complex128, c*c)
+		madds := float64(c*(c+1)/2) * float64(m) // one triangle
+		b.Run(fmt.Sprintf("C=%d,m=%d/ours", c, m), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				Gram(dst, v, c, m, 0.5)
+			}
+			b.ReportMetric(madds*float64(b.N)/b.Elapsed().Seconds(), "madds/s")
+		})
+		b.Run(fmt.Sprintf("C=%d,m=%d/cblas128", c, m), func(b *testing.B) {
+			b.ReportAllocs()
+			av := cblas128.General{Rows: c, Cols: m, Stride: m, Data: v}
+			h := cblas128.Hermitian{N: c, Stride: c, Data: dst, Uplo: blas.Lower}
+			for b.Loop() {
+				cblas128.Herk(blas.NoTrans, 0.5, av, 0, h)
+			}
+			b.ReportMetric(madds*float64(b.N)/b.Elapsed().Seconds(), "madds/s")
+		})
+	}
+}
+
+func BenchmarkMulBlock(b *testing.B) {
+	for _, sz := range kernelSizes {
+		c, m := sz.c, sz.m
+		rng := rand.New(rand.NewPCG(1, 2))
+		a := randComplex(rng, c*c)
+		v := randComplex(rng, c*m)
+		dst := make([]complex128, c*m)
+		madds := float64(c*c) * float64(m)
+		b.Run(fmt.Sprintf("C=%d,m=%d/ours", c, m), func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				MulBlock(dst, a, v, c, m, 0)
+			}
+			b.ReportMetric(madds*float64(b.N)/b.Elapsed().Seconds(), "madds/s")
+		})
+		b.Run(fmt.Sprintf("C=%d,m=%d/cblas128", c, m), func(b *testing.B) {
+			b.ReportAllocs()
+			ag := cblas128.General{Rows: c, Cols: c, Stride: c, Data: a}
+			vg := cblas128.General{Rows: c, Cols: m, Stride: m, Data: v}
+			dg := cblas128.General{Rows: c, Cols: m, Stride: m, Data: dst}
+			for b.Loop() {
+				cblas128.Gemm(blas.NoTrans, blas.NoTrans, 1, ag, vg, 0, dg)
+			}
+			b.ReportMetric(madds*float64(b.N)/b.Elapsed().Seconds(), "madds/s")
+		})
+	}
+}
+
+func BenchmarkTransformerForward(b *testing.B) {
+	// The 2-D MNIST sizes: 75 lifted channels of 100 samples, and 16
+	// channels of 1000 samples, 28×28.
+	for _, sz := range []struct{ m, c int }{{100, 75}, {1000, 16}} {
+		b.Run(fmt.Sprintf("m=%d,C=%d,28x28", sz.m, sz.c), func(b *testing.B) {
+			shape := []int{28, 28}
+			rng := rand.New(rand.NewPCG(3, 3))
+			x := make([]float64, sz.m*sz.c*28*28)
+			for i := range x {
+				x[i] = rng.NormFloat64()
+			}
+			tr := NewTransformer(shape, 0)
+			dst := NewSpectra(sz.m, sz.c, shape)
+			b.ReportAllocs()
+			b.SetBytes(int64(len(x) * 8))
+			for b.Loop() {
+				tr.Forward(dst, x, sz.m, sz.c)
+			}
+		})
+	}
+}
+
+func BenchmarkTransformerInverse(b *testing.B) {
+	m, c := 100, 75
+	shape := []int{28, 28}
+	rng := rand.New(rand.NewPCG(4, 4))
+	x := make([]float64, m*c*28*28)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	tr := NewTransformer(shape, 0)
+	s := tr.Forward(nil, x, m, c)
+	b.ReportAllocs()
+	b.SetBytes(int64(len(x) * 8))
+	for b.Loop() {
+		tr.Inverse(x, s)
+	}
+}
+
+func BenchmarkLiftApply(b *testing.B) {
+	// The paper's lifts (SPEC §5): 2-D MNIST 1→75, 9×9 on 28×28; 1-D
+	// rotation MNIST 15→20, k=5 on T=200; 100 samples.
+	for _, tc := range []struct {
+		name       string
+		in, out, k int
+		shape      []int
+		m          int
+	}{
+		{"2D,m=100,1to75,k=9,28x28", 1, 75, 9, []int{28, 28}, 100},
+		{"1D,m=100,15to20,k=5,T=200", 15, 20, 5, []int{200}, 100},
+	} {
+		b.Run(tc.name, func(b *testing.B) {
+			l, err := NewGaussianLift(tc.in, tc.out, tc.k, len(tc.shape), 1)
+			if err != nil {
+				b.Fatal(err)
+			}
+			n := signalLen(tc.shape)
+			rng := rand.New(rand.NewPCG(5, 5))
+			x := make([]float64, tc.m*tc.in*n)
+			for i := range x {
+				x[i] = rng.Float64()
+			}
+			dst := make([]float64, tc.m*tc.out*n)
+			madds := float64(tc.m * tc.out * tc.in * len(l.Kernels) / (tc.out * tc.in) * n)
+			b.ReportAllocs()
+			for b.Loop() {
+				if _, err := l.Apply(dst, x, tc.m, tc.shape, 0); err != nil {
+					b.Fatal(err)
+				}
+			}
+			b.ReportMetric(madds*float64(b.N)/b.Elapsed().Seconds(), "madds/s")
+		})
+	}
+}

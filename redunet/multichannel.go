@@ -1,0 +1,534 @@
+package redunet
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"runtime"
+	"slices"
+
+	"github.com/redunet-go/redunet/conv"
+)
+
+// This file is the multichannel (shift-invariant) ReduNet of SPEC §3: the
+// vector ReduNet in the Fourier basis. Every operator is block-circulant, so
+// in the basis of the unitary DFT it is block-diagonal, one C×C Hermitian
+// block per frequency bin; only the half spectrum of the real input is kept
+// (SPEC §3.3). The rate formula (combineRates) and the layer step
+// (softAssign) are the ones of the vector network.
+
+// MultiLayer is one layer of a multichannel ReduNet: for every kept bin p
+// the operators E(p) = α·(I + α·Σ(p))⁻¹ and C_j(p) = α_j·(I + α_j·Σ_j(p))⁻¹,
+// and γ_j = m_j/m, computed from the layer's input training spectra.
+//
+// A layer holds its operators only while it is being applied; a kept layer
+// holds the training spectra it was built from and rebuilds its operators
+// (deterministically, so exactly) when applied again.
+type MultiLayer struct {
+	src   *conv.Spectra // training spectra at the layer's input (kept nets only)
+	ops   [][]complex128
+	gamma []float64
+}
+
+// Gamma returns the class fractions γ_j = m_j/m (a copy).
+func (l *MultiLayer) Gamma() []float64 { return slices.Clone(l.gamma) }
+
+// MultiNet is a built multichannel ReduNet: an optional lift, then layers in
+// the frequency domain.
+type MultiNet struct {
+	Params Params
+	// Shape is the size of one signal: [T] (1-D) or [H, W] (2-D).
+	Shape []int
+	// InChannels is the number of input channels; C the number of channels
+	// the layers work on (the lift's output, or InChannels without a lift).
+	InChannels, C int
+	// K is the number of classes.
+	K int
+	// Lift is the fixed random lifting of SPEC §3.1, or nil.
+	Lift *conv.Lift
+	// Layers are the kept layers (BuildOptions.Keep).
+	Layers []*MultiLayer
+	// Labels and Final are the training labels and the training features
+	// after the last layer (M×C×signal, time domain), kept with the layers.
+	Labels []int
+	Final  []float64
+	// Workers is the number of goroutines (0: runtime.GOMAXPROCS(0)).
+	Workers int
+
+	trainInput []float64 // the normalised, lifted training input (kept nets)
+}
+
+// TrainInput returns the normalised (lifted) training input of a kept net:
+// the raw features that the evaluation protocol compares against.
+func (n *MultiNet) TrainInput() []float64 { return n.trainInput }
+
+// MultiResult is the outcome of BuildMulti.
+type MultiResult struct {
+	// Net has the parameters and lift, and the layers when
+	// BuildOptions.Keep is set.
+	Net *MultiNet
+	Trace
+}
+
+// Trace is what a construction pass records, for every kind of network.
+type Trace struct {
+	// Input has the rates of the normalised input with the true labels.
+	Input Rates
+	// Layers has one entry per layer.
+	Layers []LayerResult
+	// Features are the training features after the last layer.
+	Features []float64
+	// Eval are the features of each evaluation set after the last layer.
+	Eval [][]float64
+	// EvalPredicted are the last layer's predictions ŷ on each evaluation
+	// set (nil when there are no layers).
+	EvalPredicted [][]int
+	// EvalInput are the evaluation sets after lifting and normalisation,
+	// before the first layer (multichannel networks only).
+	EvalInput [][]float64
+}
+
+func (n *MultiNet) workers() int {
+	if n.Workers > 0 {
+		return n.Workers
+	}
+	return runtime.GOMAXPROCS(0)
+}
+
+func signalSize(shape []int) int {
+	s := 1
+	for _, v := range shape {
+		s *= v
+	}
+	return s
+}
+
+// fullBins is B, the number of bins of the full spectrum (T or H·W), by
+// which the rates are divided (SPEC §1).
+func (n *MultiNet) fullBins() int { return signalSize(n.Shape) }
+
+// prepare lifts (if the net has a lift) and normalises a set of m samples
+// of InChannels×Shape values, returning m×C×Shape values.
+func (n *MultiNet) prepare(x []float64) ([]float64, error) {
+	per := n.InChannels * signalSize(n.Shape)
+	if len(x)%per != 0 {
+		return nil, fmt.Errorf("redunet: %d values is not a whole number of samples of %d×%v", len(x), n.InChannels, n.Shape)
+	}
+	m := len(x) / per
+	var z []float64
+	if n.Lift != nil {
+		var err error
+		if z, err = n.Lift.Apply(nil, x, m, n.Shape, n.workers()); err != nil {
+			return nil, err
+		}
+	} else {
+		z = slices.Clone(x)
+	}
+	normalizeRows(z, n.C*signalSize(n.Shape))
+	return z, nil
+}
+
+// finish transforms spectra back to the time domain and normalises every
+// sample.
+func (n *MultiNet) finish(t *conv.Transformer, s *conv.Spectra) []float64 {
+	z := t.Inverse(nil, s)
+	normalizeRows(z, n.C*signalSize(n.Shape))
+	return z
+}
+
+// groupStats are, for one grouping of the training spectra (the whole set
+// and each class), the per-bin log-determinants and, if asked for, the
+// per-bin operators.
+type groupStats struct {
+	ld  []float64      // per group: (1/B)·Σ_p w_p·logdet(I + a_g·Σ_g(p))
+	ops [][]complex128 // per group: bins×C×C operators, nil unless asked for
+}
+
+// analyseMulti factorises I + a_g·Σ_g(p) for every bin p and every group g:
+// group 0 is the whole set, group j+1 the samples listed in groups[j] (a
+// group may be empty). With needOps it also returns the operators
+// a_g·(I + a_g·Σ_g(p))⁻¹. Bins are spread over workers with per-worker
+// scratch; per-bin results are summed over bins in a fixed order, so the
+// result does not depend on the number of workers.
+func analyseMulti(s *conv.Spectra, groups [][]int, epsSq float64, fullBins int, needOps bool, workers int) (*groupStats, error) {
+	c, m, bins := s.C, s.M, s.Bins()
+	ng := len(groups) + 1
+	coef := make([]float64, ng)
+	coef[0] = rateCoef(c, m, epsSq)
+	maxRows := 0
+	for j, g := range groups {
+		if len(g) > 0 {
+			coef[j+1] = rateCoef(c, len(g), epsSq)
+		}
+		maxRows = max(maxRows, len(g))
+	}
+	ldBin := make([]float64, ng*bins) // [g*bins+p]
+	st := &groupStats{ld: make([]float64, ng)}
+	if needOps {
+		st.ops = make([][]complex128, ng)
+		for g := range st.ops {
+			st.ops[g] = make([]complex128, bins*c*c)
+		}
+	}
+	type scratch struct {
+		gather, sum, gram, work []complex128
+	}
+	workers = min(max(workers, 1), bins)
+	sc := make([]scratch, workers)
+	for w := range sc {
+		sc[w] = scratch{gather: make([]complex128, c*maxRows), sum: make([]complex128, c*c), gram: make([]complex128, c*c), work: make([]complex128, c*c)}
+	}
+	failed := make([]bool, workers)
+	conv.Parallel(bins, workers, func(w, lo, hi int) {
+		sw := &sc[w]
+		for p := lo; p < hi; p++ {
+			blk := s.Block(p)
+			clear(sw.sum)
+			for j, g := range groups {
+				mj := len(g)
+				if mj == 0 {
+					continue
+				}
+				x := sw.gather[:c*mj]
+				for ch := 0; ch < c; ch++ {
+					row := blk[ch*m : (ch+1)*m]
+					dst := x[ch*mj : (ch+1)*mj]
+					for t, i := range g {
+						dst[t] = row[i]
+					}
+				}
+				conv.Gram(sw.gram, x, c, mj, 1)
+				for i, v := range sw.gram {
+					sw.sum[i] += v
+				}
+				if !factorBin(sw.gram, sw.work, st, j+1, p, coef[j+1], c, ldBin[(j+1)*bins+p:]) {
+					failed[w] = true
+					return
+				}
+			}
+			if !factorBin(sw.sum, sw.work, st, 0, p, coef[0], c, ldBin[p:]) {
+				failed[w] = true
+				return
+			}
+		}
+	})
+	if slices.Contains(failed, true) {
+		return nil, errNotPD
+	}
+	for g := 0; g < ng; g++ {
+		sum := 0.0
+		for p, wt := range s.W {
+			sum += wt * ldBin[g*bins+p]
+		}
+		st.ld[g] = sum / float64(fullBins)
+	}
+	return st, nil
+}
+
+// factorBin turns the unscaled Gram matrix gram (C×C, overwritten) of group
+// g at bin p into I + a·gram, factorises it, stores its log-determinant in
+// ld[0] and, if st holds operators, a·(I + a·gram)⁻¹ in st.ops[g].
+func factorBin(gram, work []complex128, st *groupStats, g, p int, a float64, c int, ld []float64) bool {
+	for i := range gram {
+		gram[i] = complex(a*real(gram[i]), a*imag(gram[i]))
+	}
+	for i := 0; i < c; i++ {
+		gram[i*c+i] += 1
+	}
+	if !cholesky(gram, c) {
+		return false
+	}
+	ld[0] = cholLogDet(gram, c)
+	if st.ops != nil {
+		cholInverse(st.ops[g][p*c*c:(p+1)*c*c], gram, work, c, a)
+	}
+	return true
+}
+
+// multiChunk bounds the scratch of a forward pass: (K+2)·bins·C·chunk
+// complex values.
+const multiChunkValues = 1 << 22
+
+// forwardMulti applies one layer (operators ops: E, then C_j; class
+// fractions gamma) in place to the spectra s, normalising every sample, and
+// returns ŷ. Samples are processed in chunks; within a chunk bins are spread
+// over workers, and every per-sample sum runs over bins in a fixed order, so
+// the result does not depend on the number of workers or the chunking.
+func forwardMulti(s *conv.Spectra, ops [][]complex128, gamma []float64, p Params, workers int) []int {
+	c, m, bins, k := s.C, s.M, s.Bins(), len(gamma)
+	yhat := make([]int, m)
+	if m == 0 {
+		return yhat
+	}
+	nc := max(1, min(m, multiChunkValues/((k+2)*bins*c)))
+	x := make([]complex128, bins*c*nc)        // the chunk, bin-major C×nc blocks
+	u := make([]complex128, (k+1)*bins*c*nc)  // [op][bin] C×nc
+	contrib := make([]float64, bins*(k+1)*nc) // [bin][class or norm][sample]
+	coef := make([]float64, nc*(k+1))
+	norms := make([]float64, k)
+	workers = min(max(workers, 1), bins)
+	for i0 := 0; i0 < m; i0 += nc {
+		n := min(nc, m-i0)
+		blk := c * n
+		// Gather the chunk, apply every operator, and the class norms' per-bin parts.
+		conv.Parallel(bins, workers, func(_, lo, hi int) {
+			for b := lo; b < hi; b++ {
+				xb := x[b*blk : (b+1)*blk]
+				src := s.Block(b)
+				for ch := 0; ch < c; ch++ {
+					copy(xb[ch*n:(ch+1)*n], src[ch*m+i0:ch*m+i0+n])
+				}
+				w := s.W[b]
+				cb := contrib[b*(k+1)*nc : (b+1)*(k+1)*nc]
+				for op := 0; op <= k; op++ {
+					ub := u[(op*bins+b)*blk : (op*bins+b+1)*blk]
+					conv.MulBlock(ub, ops[op][b*c*c:(b+1)*c*c], xb, c, n, 0)
+					if op == 0 {
+						continue
+					}
+					row := cb[(op-1)*nc : (op-1)*nc+n]
+					clear(row)
+					for ch := 0; ch < c; ch++ {
+						for t, v := range ub[ch*n : (ch+1)*n] {
+							row[t] += w * (real(v)*real(v) + imag(v)*imag(v))
+						}
+					}
+				}
+			}
+		})
+		// The soft assignment of every sample of the chunk: sums over bins in order.
+		for t := 0; t < n; t++ {
+			for j := 0; j < k; j++ {
+				sum := 0.0
+				for b := 0; b < bins; b++ {
+					sum += contrib[(b*(k+1)+j)*nc+t]
+				}
+				norms[j] = math.Sqrt(sum)
+			}
+			yhat[i0+t] = softAssign(coef[t*(k+1):(t+1)*(k+1)], norms, gamma, p.Lambda, p.Eta)
+		}
+		// The update, and the per-bin parts of the new norms.
+		conv.Parallel(bins, workers, func(_, lo, hi int) {
+			for b := lo; b < hi; b++ {
+				xb := x[b*blk : (b+1)*blk]
+				for op := 0; op <= k; op++ {
+					ub := u[(op*bins+b)*blk : (op*bins+b+1)*blk]
+					for ch := 0; ch < c; ch++ {
+						xr := xb[ch*n : (ch+1)*n]
+						for t, v := range ub[ch*n : (ch+1)*n] {
+							f := coef[t*(k+1)+op]
+							xr[t] += complex(f*real(v), f*imag(v))
+						}
+					}
+				}
+				row := contrib[b*(k+1)*nc+k*nc : b*(k+1)*nc+k*nc+n]
+				clear(row)
+				w := s.W[b]
+				for ch := 0; ch < c; ch++ {
+					for t, v := range xb[ch*n : (ch+1)*n] {
+						row[t] += w * (real(v)*real(v) + imag(v)*imag(v))
+					}
+				}
+			}
+		})
+		scale := coef[:n] // reuse: 1/‖x_t‖
+		for t := 0; t < n; t++ {
+			sum := 0.0
+			for b := 0; b < bins; b++ {
+				sum += contrib[(b*(k+1)+k)*nc+t]
+			}
+			scale[t] = 1 / math.Max(math.Sqrt(sum), normClamp)
+		}
+		// Normalise and scatter back.
+		conv.Parallel(bins, workers, func(_, lo, hi int) {
+			for b := lo; b < hi; b++ {
+				xb := x[b*blk : (b+1)*blk]
+				dst := s.Block(b)
+				for ch := 0; ch < c; ch++ {
+					out := dst[ch*m+i0 : ch*m+i0+n]
+					for t, v := range xb[ch*n : (ch+1)*n] {
+						f := scale[t]
+						out[t] = complex(f*real(v), f*imag(v))
+					}
+				}
+			}
+		})
+	}
+	return yhat
+}
+
+// classGroups lists the samples of each label in 0..k−1.
+func classGroups(labels []int, k int) [][]int { return classRows(labels, k) }
+
+// ratesOf turns group log-determinants into rates.
+func ratesOf(st *groupStats, groups [][]int) Rates {
+	counts := make([]int, len(groups))
+	for j, g := range groups {
+		counts[j] = len(g)
+	}
+	return combineRates(st.ld[0], st.ld[1:], counts)
+}
+
+// BuildMulti runs the construction pass of a multichannel ReduNet (SPEC §3)
+// on m training samples x of inChannels×shape values each (row-major
+// m×C_in×T or m×C_in×H×W; shape is [T] or [H, W]) with labels in 0..k−1.
+// lift, if not nil, is applied first (its In must equal inChannels). The
+// input is normalised, transformed once to the half spectrum, moved through
+// every layer there, transformed back and normalised (SPEC §3.2).
+//
+// Errors: invalid parameters or shapes, labels out of range, a class with no
+// samples, non-finite values, a cancelled context.
+func BuildMulti(x []float64, inChannels int, shape []int, labels []int, k int, lift *conv.Lift, p Params, opt BuildOptions) (*MultiResult, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	if len(shape) != 1 && len(shape) != 2 || slices.Min(shape) < 1 {
+		return nil, fmt.Errorf("redunet: signal shape %v, want [T] or [H W] with positive sizes", shape)
+	}
+	if inChannels < 1 {
+		return nil, fmt.Errorf("redunet: %d input channels, want ≥ 1", inChannels)
+	}
+	c := inChannels
+	if lift != nil {
+		if lift.In != inChannels {
+			return nil, fmt.Errorf("redunet: the lift takes %d channels, the data has %d", lift.In, inChannels)
+		}
+		if lift.Dims != len(shape) {
+			return nil, fmt.Errorf("redunet: a %d-D lift for %d-D signals", lift.Dims, len(shape))
+		}
+		c = lift.Out
+	}
+	per := inChannels * signalSize(shape)
+	if err := checkData(x, per, labels, k, true); err != nil {
+		return nil, err
+	}
+	for i, e := range opt.Eval {
+		if len(e)%per != 0 {
+			return nil, fmt.Errorf("redunet: evaluation set %d has %d values, not a multiple of %d×%v", i, len(e), inChannels, shape)
+		}
+		if len(e) > 0 {
+			if err := checkData(e, per, make([]int, len(e)/per), 1, false); err != nil {
+				return nil, fmt.Errorf("evaluation set %d: %w", i, err)
+			}
+		}
+	}
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	net := &MultiNet{Params: p, Shape: slices.Clone(shape), InChannels: inChannels, C: c, K: k, Lift: lift, Workers: opt.Workers}
+	workers := net.workers()
+	m := len(labels)
+	tr := conv.NewTransformer(shape, workers)
+
+	z, err := net.prepare(x)
+	if err != nil {
+		return nil, err
+	}
+	s := tr.Forward(nil, z, m, c)
+	evals := make([]*conv.Spectra, len(opt.Eval))
+	res := &MultiResult{Net: net}
+	for i, e := range opt.Eval {
+		ez, err := net.prepare(e)
+		if err != nil {
+			return nil, err
+		}
+		res.EvalInput = append(res.EvalInput, ez)
+		evals[i] = tr.Forward(nil, ez, len(ez)/(c*signalSize(shape)), c)
+	}
+	if opt.Keep {
+		net.trainInput = z
+		net.Labels = slices.Clone(labels)
+	}
+	groups := classGroups(labels, k)
+	counts := classCounts(labels, k)
+	gamma := make([]float64, k)
+	for j, cnt := range counts {
+		gamma[j] = float64(cnt) / float64(m)
+	}
+	st, err := analyseMulti(s, groups, p.EpsSq, net.fullBins(), p.Layers > 0, workers)
+	if err != nil {
+		return nil, err
+	}
+	res.Input = ratesOf(st, groups)
+	for layer := 1; layer <= p.Layers; layer++ {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		l := &MultiLayer{ops: st.ops, gamma: gamma}
+		if opt.Keep {
+			l.src = &conv.Spectra{M: s.M, C: s.C, Shape: s.Shape, W: s.W, Data: slices.Clone(s.Data)}
+		}
+		yhat := forwardMulti(s, l.ops, gamma, p, workers)
+		res.EvalPredicted = make([][]int, len(evals))
+		for i, e := range evals {
+			res.EvalPredicted[i] = forwardMulti(e, l.ops, gamma, p, workers)
+		}
+		l.ops = nil
+		if opt.Keep {
+			net.Layers = append(net.Layers, l)
+		}
+		if st, err = analyseMulti(s, groups, p.EpsSq, net.fullBins(), layer < p.Layers, workers); err != nil {
+			return nil, err
+		}
+		lr := LayerResult{Layer: layer, True: ratesOf(st, groups), Predicted: yhat}
+		pg := classGroups(yhat, k)
+		pst, err := analyseMulti(s, pg, p.EpsSq, net.fullBins(), false, workers)
+		if err != nil {
+			return nil, err
+		}
+		lr.Pred = ratesOf(pst, pg)
+		res.Layers = append(res.Layers, lr)
+		if opt.OnLayer != nil {
+			opt.OnLayer(lr)
+		}
+	}
+	res.Features = net.finish(tr, s)
+	for _, e := range evals {
+		res.Eval = append(res.Eval, net.finish(tr, e))
+	}
+	if opt.Keep {
+		net.Final = res.Features
+	}
+	return res, nil
+}
+
+// Transform applies a kept net to sets of samples (each m×InChannels×Shape
+// values): lift, normalise, every layer in the frequency domain, back. It
+// returns the features of each set and the last layer's predictions ŷ (nil
+// without layers). Each layer's operators are rebuilt from its stored
+// training spectra, exactly as they were built, and dropped after use.
+func (n *MultiNet) Transform(sets ...[]float64) ([][]float64, [][]int, error) {
+	if n.Params.Layers > 0 && len(n.Layers) != n.Params.Layers {
+		return nil, nil, fmt.Errorf("redunet: the net was built without BuildOptions.Keep; it cannot be applied again")
+	}
+	workers := n.workers()
+	tr := conv.NewTransformer(n.Shape, workers)
+	specs := make([]*conv.Spectra, len(sets))
+	for i, x := range sets {
+		z, err := n.prepare(x)
+		if err != nil {
+			return nil, nil, err
+		}
+		specs[i] = tr.Forward(nil, z, len(z)/(n.C*signalSize(n.Shape)), n.C)
+	}
+	groups := classGroups(n.Labels, n.K)
+	yhat := make([][]int, len(sets))
+	for _, l := range n.Layers {
+		st, err := analyseMulti(l.src, groups, n.Params.EpsSq, n.fullBins(), true, workers)
+		if err != nil {
+			return nil, nil, err
+		}
+		for i, s := range specs {
+			yhat[i] = forwardMulti(s, st.ops, l.gamma, n.Params, workers)
+		}
+	}
+	out := make([][]float64, len(sets))
+	for i, s := range specs {
+		out[i] = n.finish(tr, s)
+	}
+	if len(n.Layers) == 0 {
+		yhat = nil
+	}
+	return out, yhat, nil
+}

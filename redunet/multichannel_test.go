@@ -1,0 +1,129 @@
+package redunet
+
+import (
+	"math"
+	"testing"
+)
+
+// golden1DInput is the input of SPEC §7.2: X[i,c,t] = cos(0.7·(i+1) + 1.1·c·t) + 0.3·[t == i mod 5].
+func golden1DInput() ([]float64, []int) {
+	const m, c, t = 4, 2, 5
+	x := make([]float64, m*c*t)
+	for i := 0; i < m; i++ {
+		for ch := 0; ch < c; ch++ {
+			for s := 0; s < t; s++ {
+				v := math.Cos(0.7*float64(i+1) + 1.1*float64(ch*s))
+				if s == i%5 {
+					v += 0.3
+				}
+				x[(i*c+ch)*t+s] = v
+			}
+		}
+	}
+	return x, []int{0, 1, 0, 1}
+}
+
+// golden2DInput is the input of SPEC §7.3: X[i,c,h,w] = sin(0.5·(i+1) + 0.9·c + 0.37·h·4 + 0.61·w).
+func golden2DInput() ([]float64, []int) {
+	const m, c, h, w = 4, 2, 3, 4
+	x := make([]float64, m*c*h*w)
+	for i := 0; i < m; i++ {
+		for ch := 0; ch < c; ch++ {
+			for y := 0; y < h; y++ {
+				for z := 0; z < w; z++ {
+					x[((i*c+ch)*h+y)*w+z] = math.Sin(0.5*float64(i+1) + 0.9*float64(ch) + 0.37*float64(y*4) + 0.61*float64(z))
+				}
+			}
+		}
+	}
+	return x, []int{0, 1, 0, 1}
+}
+
+// TestMulti1DGolden reproduces SPEC §7.2 with the half-spectrum code.
+func TestMulti1DGolden(t *testing.T) {
+	for _, workers := range []int{1, 3} {
+		x, y := golden1DInput()
+		res, err := BuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Keep: true, Workers: workers})
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, "1-D features", res.Features, []float64{
+			0.4292676498, 0.1789991519, 0.2016938542, 0.4363962847, 0.4493403395,
+			0.4514170117, -0.027799, -0.2664622391, -0.2108414879, 0.1750810062,
+			0.1974453697, 0.4469857859, 0.0481290516, -0.0356516022, -0.0240585768,
+			0.0894567254, -0.3512457872, -0.5738878195, -0.0631546111, 0.5406856136,
+			-0.4033722706, -0.3660910517, 0.0489100221, -0.1186925207, -0.315631846,
+			-0.3090136063, -0.4819900488, -0.0573401113, 0.2437236579, 0.4434767867,
+			-0.4923854474, -0.3134792723, -0.1739993045, -0.2108172621, -0.4535832913,
+			-0.3467389375, -0.3091471854, 0.0287110916, 0.3706702547, 0.1575093691,
+		}, goldenTol)
+		want := [][]float64{{0.0595421219, 0.7097414313, 0.6501993094}, {0.1316075342, 0.7806508155, 0.6490432813}}
+		for i, lr := range res.Layers {
+			assertClose(t, "1-D pred rates", ratesSlice(lr.Pred), want[i], goldenTol)
+			if !equalInts(lr.Predicted, []int{0, 1, 0, 0}) {
+				t.Errorf("layer %d: ŷ = %v, want [0 1 0 0]", i+1, lr.Predicted)
+			}
+		}
+		// The E blocks of layer 1 at bins 0 and 1.
+		net := res.Net
+		st, err := analyseMulti(net.Layers[0].src, classGroups(y, 2), 0.1, 5, true, 1)
+		if err != nil {
+			t.Fatal(err)
+		}
+		e := st.ops[0]
+		assertCloseC(t, "E bin 0", e[0:4], []complex128{0.642372265, 0.437572674, 0.437572674, 4.7679012511}, goldenTol)
+		assertCloseC(t, "E bin 1", e[4:8], []complex128{4.580305787, complex(0.0058034075, 0.0279252517), complex(0.0058034075, -0.0279252517), 0.7263770231}, goldenTol)
+		// Applying the kept net again gives the same features.
+		feats, yh, err := net.Transform(x)
+		if err != nil {
+			t.Fatal(err)
+		}
+		assertClose(t, "1-D Transform", feats[0], res.Features, 1e-12)
+		if !equalInts(yh[0], []int{0, 1, 0, 0}) {
+			t.Errorf("Transform ŷ = %v", yh[0])
+		}
+	}
+}
+
+// TestMulti2DGolden reproduces SPEC §7.3 with the half-spectrum code.
+func TestMulti2DGolden(t *testing.T) {
+	x, y := golden2DInput()
+	res, err := BuildMulti(x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := [][]float64{{0.0388187213, 0.4520588252, 0.4132401039}, {0.0508470228, 0.4606813893, 0.4098343666}}
+	for i, lr := range res.Layers {
+		assertClose(t, "2-D pred rates", ratesSlice(lr.Pred), want[i], goldenTol)
+	}
+	assertClose(t, "2-D sample 0", res.Features[:24], []float64{
+		0.18683866298, 0.27590496161, 0.28909466558, 0.22478324224,
+		0.21863379743, 0.11968172648, -0.03317300937, -0.17154333306,
+		-0.06393681383, -0.20439572375, -0.28582367018, -0.26247071108,
+		0.27892567483, 0.24758572823, 0.11802105062, -0.04457193000,
+		0.08338575234, -0.06970458622, -0.19866488002, -0.24347271348,
+		-0.27474855225, -0.28025732925, -0.20214767630, -0.07275894807,
+	}, goldenTol)
+	assertClose(t, "2-D sample 1 c0 row 0", res.Features[24:28], []float64{0.27213755154, 0.31231173719, 0.26728503402, 0.14489992794}, goldenTol)
+}
+
+func assertCloseC(t *testing.T, what string, got, want []complex128, tol float64) {
+	t.Helper()
+	for i := range want {
+		if d := math.Hypot(real(got[i]-want[i]), imag(got[i]-want[i])); d > tol {
+			t.Errorf("%s[%d] = %v, want %v (|Δ| = %.3g)", what, i, got[i], want[i], d)
+		}
+	}
+}
+
+func equalInts(a, b []int) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := range a {
+		if a[i] != b[i] {
+			return false
+		}
+	}
+	return true
+}

@@ -145,16 +145,39 @@ func MulBlock(dst, a, v []complex128, c, m int, beta float64) []complex128 {
 	if len(a) != c*c {
 		panic("conv: MulBlock: len(a) != c*c")
 	}
-	if len(v) != c*m {
-		panic("conv: MulBlock: len(v) != c*m")
+	return MulRect(dst, a, v, c, c, m, beta)
+}
+
+// MulRect computes the product of the r×q row-major complex matrix a with
+// the q×n row-major complex matrix v, added to β times dst:
+//
+//	dst = A·V + β·dst,  dst[i*n+j] = Σ_k a[i*q+k]·v[k*n+j] + β·dst[i*n+j],
+//
+// and returns dst (r×n, row-major). MulBlock is the square case. When β = 0
+// the previous contents of dst are not read.
+//
+// MulRect does not allocate unless dst is nil, in which case a new slice is
+// allocated. It panics if a dimension is negative, len(a) != r*q,
+// len(v) != q*n, or dst is not nil and len(dst) != r*n. dst must not overlap
+// a or v.
+func MulRect(dst, a, v []complex128, r, q, n int, beta float64) []complex128 {
+	if r < 0 || q < 0 || n < 0 {
+		panic("conv: MulRect: negative dimension")
+	}
+	if len(a) != r*q {
+		panic("conv: MulRect: len(a) != r*q")
+	}
+	if len(v) != q*n {
+		panic("conv: MulRect: len(v) != q*n")
 	}
 	if dst == nil {
-		dst = make([]complex128, c*m)
-	} else if len(dst) != c*m {
-		panic("conv: MulBlock: len(dst) != c*m")
+		dst = make([]complex128, r*n)
+	} else if len(dst) != r*n {
+		panic("conv: MulRect: len(dst) != r*n")
 	}
-	for r := 0; r < c; r++ {
-		d := dst[r*m : r*m+m]
+	m := n
+	for row := 0; row < r; row++ {
+		d := dst[row*m : row*m+m]
 		switch beta {
 		case 0:
 			clear(d)
@@ -164,16 +187,16 @@ func MulBlock(dst, a, v []complex128, c, m int, beta float64) []complex128 {
 				d[i] = complex(beta*real(x), beta*imag(x))
 			}
 		}
-		ar := a[r*c : r*c+c]
+		ar := a[row*q : row*q+q]
 		k := 0
-		for ; k+3 < c; k += 4 {
+		for ; k+3 < q; k += 4 {
 			axpy4(d, ar[k], ar[k+1], ar[k+2], ar[k+3],
 				v[k*m:k*m+m], v[(k+1)*m:(k+1)*m+m], v[(k+2)*m:(k+2)*m+m], v[(k+3)*m:(k+3)*m+m])
 		}
-		for ; k+1 < c; k += 2 {
+		for ; k+1 < q; k += 2 {
 			axpy2(d, ar[k], ar[k+1], v[k*m:k*m+m], v[(k+1)*m:(k+1)*m+m])
 		}
-		if k < c {
+		if k < q {
 			axpy1(d, ar[k], v[k*m:k*m+m])
 		}
 	}

@@ -26,7 +26,7 @@ import (
 // (deterministically, so exactly) when applied again.
 type MultiLayer struct {
 	src   *conv.Spectra // training spectra at the layer's input (kept nets only)
-	ops   [][]complex128
+	ops   []binOp
 	gamma []float64
 }
 
@@ -136,79 +136,120 @@ func (n *MultiNet) finish(t *conv.Transformer, s *conv.Spectra) []float64 {
 	return z
 }
 
+// binOp is one group's operator a·(I + a·Σ_g(p))⁻¹ at every kept bin p,
+// held in the cheaper form to apply: dense C×C blocks, or, for a group of
+// r samples with 3r < C, the low-rank form a·I − a²·YᴴY (Woodbury) with
+// Y = L⁻¹·V_gᴴ (r×C), L·Lᴴ = I + a·V_gᴴV_g the r×r kernel form.
+type binOp struct {
+	a     float64
+	r     int          // rank of the low-rank form; 0 when dense
+	dense []complex128 // bins×C×C, dense form
+	y, yh []complex128 // bins×r×C and bins×C×r (Y and Yᴴ), low-rank form
+}
+
 // groupStats are, for one grouping of the training spectra (the whole set
 // and each class), the per-bin log-determinants and, if asked for, the
 // per-bin operators.
 type groupStats struct {
-	ld  []float64      // per group: (1/B)·Σ_p w_p·logdet(I + a_g·Σ_g(p))
-	ops [][]complex128 // per group: bins×C×C operators, nil unless asked for
+	ld  []float64 // per group: (1/B)·Σ_p w_p·logdet(I + a_g·Σ_g(p))
+	ops []binOp   // per group, nil unless asked for
 }
 
 // analyseMulti factorises I + a_g·Σ_g(p) for every bin p and every group g:
 // group 0 is the whole set, group j+1 the samples listed in groups[j] (a
-// group may be empty). With needOps it also returns the operators
-// a_g·(I + a_g·Σ_g(p))⁻¹. Bins are spread over workers with per-worker
-// scratch; per-bin results are summed over bins in a fixed order, so the
-// result does not depend on the number of workers.
+// group may be empty). A group of n < C samples is factorised in its n×n
+// kernel form I + a_g·V_gᴴV_g, which has the same determinant (Sylvester).
+// With needOps it also returns the operators. Bins are spread over workers
+// with per-worker scratch; per-bin results are summed over bins in a fixed
+// order, so the result does not depend on the number of workers.
 func analyseMulti(s *conv.Spectra, groups [][]int, epsSq float64, fullBins int, needOps bool, workers int) (*groupStats, error) {
 	c, m, bins := s.C, s.M, s.Bins()
-	ng := len(groups) + 1
-	coef := make([]float64, ng)
-	coef[0] = rateCoef(c, m, epsSq)
-	maxRows := 0
-	for j, g := range groups {
-		if len(g) > 0 {
-			coef[j+1] = rateCoef(c, len(g), epsSq)
-		}
-		maxRows = max(maxRows, len(g))
+	all := make([]int, m)
+	for i := range all {
+		all[i] = i
 	}
+	gs := append([][]int{all}, groups...)
+	ng := len(gs)
 	ldBin := make([]float64, ng*bins) // [g*bins+p]
 	st := &groupStats{ld: make([]float64, ng)}
 	if needOps {
-		st.ops = make([][]complex128, ng)
-		for g := range st.ops {
-			st.ops[g] = make([]complex128, bins*c*c)
+		st.ops = make([]binOp, ng)
+		for g, idx := range gs {
+			n := len(idx)
+			if n == 0 {
+				continue
+			}
+			op := binOp{a: rateCoef(c, n, epsSq)}
+			if 3*n < c && !forceDense {
+				op.r = n
+				op.y = make([]complex128, bins*n*c)
+				op.yh = make([]complex128, bins*c*n)
+			} else {
+				op.dense = make([]complex128, bins*c*c)
+			}
+			st.ops[g] = op
 		}
 	}
-	type scratch struct {
-		gather, sum, gram, work []complex128
+	maxRows := 0
+	for _, g := range gs {
+		maxRows = max(maxRows, len(g))
 	}
-	workers = min(max(workers, 1), bins)
+	type scratch struct {
+		gather, gram, work []complex128
+	}
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, bins)
 	sc := make([]scratch, workers)
 	for w := range sc {
-		sc[w] = scratch{gather: make([]complex128, c*maxRows), sum: make([]complex128, c*c), gram: make([]complex128, c*c), work: make([]complex128, c*c)}
+		sc[w] = scratch{gather: make([]complex128, c*maxRows), gram: make([]complex128, max(c, maxRows)*max(c, maxRows)), work: make([]complex128, c*c)}
 	}
 	failed := make([]bool, workers)
 	conv.Parallel(bins, workers, func(w, lo, hi int) {
 		sw := &sc[w]
 		for p := lo; p < hi; p++ {
 			blk := s.Block(p)
-			clear(sw.sum)
-			for j, g := range groups {
-				mj := len(g)
-				if mj == 0 {
+			for g, idx := range gs {
+				n := len(idx)
+				if n == 0 {
 					continue
 				}
-				x := sw.gather[:c*mj]
-				for ch := 0; ch < c; ch++ {
-					row := blk[ch*m : (ch+1)*m]
-					dst := x[ch*mj : (ch+1)*mj]
-					for t, i := range g {
-						dst[t] = row[i]
+				a := rateCoef(c, n, epsSq)
+				var op *binOp
+				if needOps {
+					op = &st.ops[g]
+				}
+				var ok bool
+				if n >= c || forceDense {
+					x := blk
+					if g > 0 {
+						x = sw.gather[:c*n]
+						for ch := 0; ch < c; ch++ {
+							row := blk[ch*m : (ch+1)*m]
+							dst := x[ch*n : (ch+1)*n]
+							for t, i := range idx {
+								dst[t] = row[i]
+							}
+						}
 					}
+					ok = factorDense(sw.gram[:c*c], sw.work, x, c, n, a, p, op, &ldBin[g*bins+p])
+				} else {
+					// Vᴴ (n×C): row t is the conjugate of sample idx[t]'s column.
+					x := sw.gather[:n*c]
+					for ch := 0; ch < c; ch++ {
+						row := blk[ch*m : (ch+1)*m]
+						for t, i := range idx {
+							v := row[i]
+							x[t*c+ch] = complex(real(v), -imag(v))
+						}
+					}
+					ok = factorKernel(sw.gram[:n*n], sw.work, x, c, n, a, p, op, &ldBin[g*bins+p])
 				}
-				conv.Gram(sw.gram, x, c, mj, 1)
-				for i, v := range sw.gram {
-					sw.sum[i] += v
-				}
-				if !factorBin(sw.gram, sw.work, st, j+1, p, coef[j+1], c, ldBin[(j+1)*bins+p:]) {
+				if !ok {
 					failed[w] = true
 					return
 				}
-			}
-			if !factorBin(sw.sum, sw.work, st, 0, p, coef[0], c, ldBin[p:]) {
-				failed[w] = true
-				return
 			}
 		}
 	})
@@ -225,72 +266,180 @@ func analyseMulti(s *conv.Spectra, groups [][]int, epsSq float64, fullBins int, 
 	return st, nil
 }
 
-// factorBin turns the unscaled Gram matrix gram (C×C, overwritten) of group
-// g at bin p into I + a·gram, factorises it, stores its log-determinant in
-// ld[0] and, if st holds operators, a·(I + a·gram)⁻¹ in st.ops[g].
-func factorBin(gram, work []complex128, st *groupStats, g, p int, a float64, c int, ld []float64) bool {
-	for i := range gram {
-		gram[i] = complex(a*real(gram[i]), a*imag(gram[i]))
-	}
+// factorDense factorises I + a·X·Xᴴ for the C×n block x (n ≥ C) at bin p,
+// storing its log-determinant in *ld and, if op is not nil, the operator
+// a·(I + a·X·Xᴴ)⁻¹ (dense) in op. gram (C×C) and work (C×C) are scratch.
+func factorDense(gram, work, x []complex128, c, n int, a float64, p int, op *binOp, ld *float64) bool {
+	conv.Gram(gram, x, c, n, a)
 	for i := 0; i < c; i++ {
 		gram[i*c+i] += 1
 	}
 	if !cholesky(gram, c) {
 		return false
 	}
-	ld[0] = cholLogDet(gram, c)
-	if st.ops != nil {
-		cholInverse(st.ops[g][p*c*c:(p+1)*c*c], gram, work, c, a)
+	*ld = cholLogDet(gram, c)
+	if op != nil {
+		cholInverse(op.dense[p*c*c:(p+1)*c*c], gram, work, c, a)
 	}
 	return true
 }
 
-// multiChunk bounds the scratch of a forward pass: (K+2)·bins·C·chunk
-// complex values.
-const multiChunkValues = 1 << 22
+// factorKernel factorises the kernel form L·Lᴴ = I + a·X·Xᴴ for x = Vᴴ
+// (n×C, n < C) at bin p, storing log det in *ld (equal to that of
+// I + a·V·Vᴴ) and, if op is not nil, the operator a·I − a²·YᴴY with
+// Y = L⁻¹·x, in op's low-rank form or densely. x is overwritten.
+func factorKernel(gram, work, x []complex128, c, n int, a float64, p int, op *binOp, ld *float64) bool {
+	conv.Gram(gram, x, n, c, a)
+	for i := 0; i < n; i++ {
+		gram[i*n+i] += 1
+	}
+	if !cholesky(gram, n) {
+		return false
+	}
+	*ld = cholLogDet(gram, n)
+	if op == nil {
+		return true
+	}
+	// Y = L⁻¹·x by forward substitution on rows.
+	for t := 0; t < n; t++ {
+		yt := x[t*c : (t+1)*c]
+		for s, l := range gram[t*n : t*n+t] {
+			ys := x[s*c : (s+1)*c]
+			for i, v := range ys {
+				yt[i] -= l * v
+			}
+		}
+		inv := 1 / real(gram[t*n+t])
+		for i, v := range yt {
+			yt[i] = complex(inv*real(v), inv*imag(v))
+		}
+	}
+	if op.r > 0 {
+		copy(op.y[p*n*c:(p+1)*n*c], x)
+		yh := op.yh[p*c*n : (p+1)*c*n]
+		for t := 0; t < n; t++ {
+			for i := 0; i < c; i++ {
+				v := x[t*c+i]
+				yh[i*n+t] = complex(real(v), -imag(v))
+			}
+		}
+		return true
+	}
+	// Dense: a·I − a²·YᴴY, where YᴴY = Gram of the rows of Yᴴ.
+	yh := work[:c*n]
+	for t := 0; t < n; t++ {
+		for i := 0; i < c; i++ {
+			v := x[t*c+i]
+			yh[i*n+t] = complex(real(v), -imag(v))
+		}
+	}
+	d := op.dense[p*c*c : (p+1)*c*c]
+	conv.Gram(d, yh, c, n, -a*a)
+	for i := 0; i < c; i++ {
+		d[i*c+i] += complex(a, 0)
+	}
+	return true
+}
+
+// forceDense, set only by tests, makes analyseMulti use the dense C×C form
+// for every group, so that the kernel and low-rank forms can be checked
+// against it.
+var forceDense = false
+
+// multiChunkValues bounds the scratch of a forward pass, in complex values.
+const multiChunkValues = 1 << 23
 
 // forwardMulti applies one layer (operators ops: E, then C_j; class
 // fractions gamma) in place to the spectra s, normalising every sample, and
 // returns ŷ. Samples are processed in chunks; within a chunk bins are spread
 // over workers, and every per-sample sum runs over bins in a fixed order, so
 // the result does not depend on the number of workers or the chunking.
-func forwardMulti(s *conv.Spectra, ops [][]complex128, gamma []float64, p Params, workers int) []int {
+//
+// Per bin and chunk X (C×n): a dense operator D gives U = D·X; a low-rank
+// one a·I − a²·YᴴY gives T = Y·X (r×n), from which the class norms are
+// taken through a scratch a·X − a²·Yᴴ·T, and the update adds
+// coef·a·X − Yᴴ·(coef·a²·T) without forming the C×n product per class.
+func forwardMulti(s *conv.Spectra, ops []binOp, gamma []float64, p Params, workers int) []int {
 	c, m, bins, k := s.C, s.M, s.Bins(), len(gamma)
 	yhat := make([]int, m)
 	if m == 0 {
 		return yhat
 	}
-	nc := max(1, min(m, multiChunkValues/((k+2)*bins*c)))
-	x := make([]complex128, bins*c*nc)        // the chunk, bin-major C×nc blocks
-	u := make([]complex128, (k+1)*bins*c*nc)  // [op][bin] C×nc
-	contrib := make([]float64, bins*(k+1)*nc) // [bin][class or norm][sample]
+	// Per sample and bin: X, and C per dense operator or r per low-rank one.
+	per := c
+	off := make([]int, k+1) // offset of each operator's output within a bin's chunk storage, in units of n
+	for g := range ops {
+		off[g] = per
+		if ops[g].r > 0 {
+			per += ops[g].r
+		} else {
+			per += c
+		}
+	}
+	nc := max(1, min(m, multiChunkValues/(bins*per)))
+	store := make([]complex128, bins*per*nc)
+	contrib := make([]float64, bins*(k+1)*nc) // [bin][class j, or k for the new norm][sample]
 	coef := make([]float64, nc*(k+1))
 	norms := make([]float64, k)
-	workers = min(max(workers, 1), bins)
+	scale := make([]float64, nc)
+	if workers <= 0 {
+		workers = runtime.GOMAXPROCS(0)
+	}
+	workers = min(workers, bins)
+	qs := make([][]complex128, workers)
+	for w := range qs {
+		qs[w] = make([]complex128, c*nc)
+	}
 	for i0 := 0; i0 < m; i0 += nc {
 		n := min(nc, m-i0)
-		blk := c * n
 		// Gather the chunk, apply every operator, and the class norms' per-bin parts.
-		conv.Parallel(bins, workers, func(_, lo, hi int) {
+		conv.Parallel(bins, workers, func(w, lo, hi int) {
+			q := qs[w][:c*n]
 			for b := lo; b < hi; b++ {
-				xb := x[b*blk : (b+1)*blk]
+				st := store[b*per*n : (b+1)*per*n]
+				xb := st[:c*n]
 				src := s.Block(b)
 				for ch := 0; ch < c; ch++ {
 					copy(xb[ch*n:(ch+1)*n], src[ch*m+i0:ch*m+i0+n])
 				}
-				w := s.W[b]
+				wt := s.W[b]
 				cb := contrib[b*(k+1)*nc : (b+1)*(k+1)*nc]
-				for op := 0; op <= k; op++ {
-					ub := u[(op*bins+b)*blk : (op*bins+b+1)*blk]
-					conv.MulBlock(ub, ops[op][b*c*c:(b+1)*c*c], xb, c, n, 0)
-					if op == 0 {
-						continue
+				for g := range ops {
+					op := &ops[g]
+					var u []complex128
+					if op.r > 0 {
+						r := op.r
+						t := st[off[g]*n : (off[g]+r)*n]
+						conv.MulRect(t, op.y[b*r*c:(b+1)*r*c], xb, r, c, n, 0)
+						if g == 0 {
+							continue
+						}
+						// q = a·X − a²·Yᴴ·T, for the norm only.
+						for i, v := range xb {
+							q[i] = complex(op.a*real(v), op.a*imag(v))
+						}
+						aa := -op.a * op.a
+						for i, v := range t {
+							t[i] = complex(aa*real(v), aa*imag(v))
+						}
+						conv.MulRect(q, op.yh[b*c*r:(b+1)*c*r], t, c, r, n, 1)
+						inv := 1 / aa
+						for i, v := range t {
+							t[i] = complex(inv*real(v), inv*imag(v))
+						}
+						u = q
+					} else {
+						u = st[off[g]*n : (off[g]+c)*n]
+						conv.MulBlock(u, op.dense[b*c*c:(b+1)*c*c], xb, c, n, 0)
+						if g == 0 {
+							continue
+						}
 					}
-					row := cb[(op-1)*nc : (op-1)*nc+n]
+					row := cb[(g-1)*nc : (g-1)*nc+n]
 					clear(row)
 					for ch := 0; ch < c; ch++ {
-						for t, v := range ub[ch*n : (ch+1)*n] {
-							row[t] += w * (real(v)*real(v) + imag(v)*imag(v))
+						for t, v := range u[ch*n : (ch+1)*n] {
+							row[t] += wt * (real(v)*real(v) + imag(v)*imag(v))
 						}
 					}
 				}
@@ -308,30 +457,60 @@ func forwardMulti(s *conv.Spectra, ops [][]complex128, gamma []float64, p Params
 			yhat[i0+t] = softAssign(coef[t*(k+1):(t+1)*(k+1)], norms, gamma, p.Lambda, p.Eta)
 		}
 		// The update, and the per-bin parts of the new norms.
-		conv.Parallel(bins, workers, func(_, lo, hi int) {
+		conv.Parallel(bins, workers, func(w, lo, hi int) {
+			diag := qs[w][:n] // per-sample factor on X: 1 + Σ_low-rank coef·a
 			for b := lo; b < hi; b++ {
-				xb := x[b*blk : (b+1)*blk]
-				for op := 0; op <= k; op++ {
-					ub := u[(op*bins+b)*blk : (op*bins+b+1)*blk]
+				st := store[b*per*n : (b+1)*per*n]
+				xb := st[:c*n]
+				for t := range diag {
+					f := 1.0
+					for g := range ops {
+						if ops[g].r > 0 {
+							f += coef[t*(k+1)+g] * ops[g].a
+						}
+					}
+					diag[t] = complex(f, 0)
+				}
+				for ch := 0; ch < c; ch++ {
+					xr := xb[ch*n : (ch+1)*n]
+					for t, v := range xr {
+						xr[t] = complex(real(diag[t])*real(v), real(diag[t])*imag(v))
+					}
+				}
+				for g := range ops {
+					op := &ops[g]
+					if op.r > 0 {
+						r := op.r
+						t := st[off[g]*n : (off[g]+r)*n]
+						for row := 0; row < r; row++ {
+							tr := t[row*n : (row+1)*n]
+							for i, v := range tr {
+								f := -coef[i*(k+1)+g] * op.a * op.a
+								tr[i] = complex(f*real(v), f*imag(v))
+							}
+						}
+						conv.MulRect(xb, op.yh[b*c*r:(b+1)*c*r], t, c, r, n, 1)
+						continue
+					}
+					u := st[off[g]*n : (off[g]+c)*n]
 					for ch := 0; ch < c; ch++ {
 						xr := xb[ch*n : (ch+1)*n]
-						for t, v := range ub[ch*n : (ch+1)*n] {
-							f := coef[t*(k+1)+op]
+						for t, v := range u[ch*n : (ch+1)*n] {
+							f := coef[t*(k+1)+g]
 							xr[t] += complex(f*real(v), f*imag(v))
 						}
 					}
 				}
 				row := contrib[b*(k+1)*nc+k*nc : b*(k+1)*nc+k*nc+n]
 				clear(row)
-				w := s.W[b]
+				wt := s.W[b]
 				for ch := 0; ch < c; ch++ {
 					for t, v := range xb[ch*n : (ch+1)*n] {
-						row[t] += w * (real(v)*real(v) + imag(v)*imag(v))
+						row[t] += wt * (real(v)*real(v) + imag(v)*imag(v))
 					}
 				}
 			}
 		})
-		scale := coef[:n] // reuse: 1/‖x_t‖
 		for t := 0; t < n; t++ {
 			sum := 0.0
 			for b := 0; b < bins; b++ {
@@ -342,7 +521,7 @@ func forwardMulti(s *conv.Spectra, ops [][]complex128, gamma []float64, p Params
 		// Normalise and scatter back.
 		conv.Parallel(bins, workers, func(_, lo, hi int) {
 			for b := lo; b < hi; b++ {
-				xb := x[b*blk : (b+1)*blk]
+				xb := store[b*per*n : b*per*n+c*n]
 				dst := s.Block(b)
 				for ch := 0; ch < c; ch++ {
 					out := dst[ch*m+i0 : ch*m+i0+n]

@@ -2,7 +2,10 @@ package redunet
 
 import (
 	"math"
+	"math/rand/v2"
 	"testing"
+
+	"github.com/redunet-go/redunet/conv"
 )
 
 // golden1DInput is the input of SPEC §7.2: X[i,c,t] = cos(0.7·(i+1) + 1.1·c·t) + 0.3·[t == i mod 5].
@@ -70,7 +73,7 @@ func TestMulti1DGolden(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		e := st.ops[0]
+		e := st.ops[0].dense
 		assertCloseC(t, "E bin 0", e[0:4], []complex128{0.642372265, 0.437572674, 0.437572674, 4.7679012511}, goldenTol)
 		assertCloseC(t, "E bin 1", e[4:8], []complex128{4.580305787, complex(0.0058034075, 0.0279252517), complex(0.0058034075, -0.0279252517), 0.7263770231}, goldenTol)
 		// Applying the kept net again gives the same features.
@@ -126,4 +129,46 @@ func equalInts(a, b []int) bool {
 		}
 	}
 	return true
+}
+
+// TestMultiLowRankMatchesDense checks the kernel factorisation and the
+// low-rank (Woodbury) operators, used for groups of fewer samples than
+// channels, against the dense C×C forms, on a lifted 2-D set where the
+// classes (3 samples) are low-rank (3·3 < 12 channels) and the whole set
+// (9 samples) is factorised in kernel form but applied densely. Tolerance
+// 1e-11: the Woodbury form subtracts a²·YᴴY from a·I with a = C/(m_j·ε²) = 40,
+// losing about log10(1 + a·‖V‖²) ≈ 2 digits to cancellation.
+func TestMultiLowRankMatchesDense(t *testing.T) {
+	rng := rand.New(rand.NewPCG(31, 32))
+	m, h, w := 9, 5, 6
+	x := make([]float64, m*h*w)
+	for i := range x {
+		x[i] = rng.NormFloat64()
+	}
+	y := []int{0, 1, 2, 0, 1, 2, 2, 1, 0}
+	lift, err := conv.NewGaussianLift(1, 12, 3, 2, 7)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := x[:3*h*w]
+	build := func() *MultiResult {
+		res, err := BuildMulti(x, 1, []int{h, w}, y, 3, lift, DefaultParams(4), BuildOptions{Eval: [][]float64{test}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return res
+	}
+	low := build()
+	forceDense = true
+	dense := build()
+	forceDense = false
+	assertClose(t, "features", low.Features, dense.Features, 1e-11)
+	assertClose(t, "eval features", low.Eval[0], dense.Eval[0], 1e-11)
+	for i := range low.Layers {
+		assertClose(t, "true rates", ratesSlice(low.Layers[i].True), ratesSlice(dense.Layers[i].True), 1e-11)
+		assertClose(t, "pred rates", ratesSlice(low.Layers[i].Pred), ratesSlice(dense.Layers[i].Pred), 1e-11)
+		if !equalInts(low.Layers[i].Predicted, dense.Layers[i].Predicted) {
+			t.Errorf("layer %d: ŷ %v (low rank) vs %v (dense)", i+1, low.Layers[i].Predicted, dense.Layers[i].Predicted)
+		}
+	}
 }

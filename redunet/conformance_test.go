@@ -1,0 +1,730 @@
+package redunet
+
+import (
+	"fmt"
+	"math"
+	"math/cmplx"
+	"math/rand/v2"
+	"slices"
+	"testing"
+
+	"github.com/redunet-go/redunet/conv"
+)
+
+// This file is the conformance suite of the multichannel ReduNet (STYLE.md,
+// "One conformance suite, two implementations"):
+//
+//   - a full-spectrum reference written here from SPEC §1 and §3.2 alone
+//     (naive DFT, naive Gauss–Jordan inverse, no bin weights), checked
+//     against SPEC §7.2/§7.3 and against BuildMulti's half spectrum;
+//   - the circulant theorem of SPEC §4: the multichannel net equals the
+//     vector net on all cyclic shifts;
+//   - shift equivariance, worker independence, construct-then-apply vs
+//     Transform, and input errors.
+//
+// Tolerances. Every comparison between two float64 computations of the same
+// quantity by different code (half vs full spectrum, FFT vs naive DFT,
+// Cholesky vs Gauss–Jordan, circulant vs Fourier) uses 1e-12 for unit-norm
+// features and for rates (which are O(1) here), unless stated otherwise.
+// Both sides round differently at ~1e-16 per operation; the matrices
+// I + α·Σ(p) have condition number ≤ 1 + C/ε² = 31 (SPEC §1), and the soft
+// assignment multiplies a norm difference by at most λ/4 = 125 (the slope of
+// a two-way softmax at λ = 500), so after 3 layers the expected deviations
+// are ~1e-14; the deviations measured when this file was written are quoted
+// at each check. 1e-12 keeps a margin of 10–100× over those and still
+// catches any wrong weight, scale, bin or sign, which all give errors of
+// order 1e-3 or more.
+
+// confTol is the tolerance of the conformance comparisons (see above).
+const confTol = 1e-12
+
+// ---------------------------------------------------------------------------
+// The full-spectrum reference (SPEC §1, §3.1, §3.2 taken literally).
+
+// refDFT is the unitary DFT of one complex signal of shape [T] or [H, W] by
+// its defining O(N²) sum, with sign −1 (forward) or +1 (inverse), scaled by
+// 1/√N both ways. The phase k·n/N is reduced modulo 1 in integers first, so
+// every twiddle is accurate to ~1e-16.
+func refDFT(src []complex128, shape []int, sign float64) []complex128 {
+	h, w := 1, shape[0]
+	if len(shape) == 2 {
+		h, w = shape[0], shape[1]
+	}
+	dst := make([]complex128, h*w)
+	scale := complex(1/math.Sqrt(float64(h*w)), 0)
+	for ph := 0; ph < h; ph++ {
+		for pw := 0; pw < w; pw++ {
+			var s complex128
+			for y := 0; y < h; y++ {
+				for x := 0; x < w; x++ {
+					frac := float64(ph*y%h)/float64(h) + float64(pw*x%w)/float64(w)
+					sin, cos := math.Sincos(sign * 2 * math.Pi * frac)
+					s += src[y*w+x] * complex(cos, sin)
+				}
+			}
+			dst[ph*w+pw] = s * scale
+		}
+	}
+	return dst
+}
+
+// refInvLogDet inverts the n×n complex matrix a (row-major; not modified) by
+// Gauss–Jordan elimination with partial pivoting. It returns the inverse and
+// log|det a| = Σ log|pivot| (the log of the modulus of the product of the
+// pivots), which is logdet a for the Hermitian positive definite matrices
+// given here.
+func refInvLogDet(a []complex128, n int) ([]complex128, float64) {
+	m := slices.Clone(a)
+	inv := make([]complex128, n*n)
+	for i := 0; i < n; i++ {
+		inv[i*n+i] = 1
+	}
+	ld := 0.0
+	for col := 0; col < n; col++ {
+		piv := col
+		for r := col + 1; r < n; r++ {
+			if cmplx.Abs(m[r*n+col]) > cmplx.Abs(m[piv*n+col]) {
+				piv = r
+			}
+		}
+		if piv != col {
+			for j := 0; j < n; j++ {
+				m[col*n+j], m[piv*n+j] = m[piv*n+j], m[col*n+j]
+				inv[col*n+j], inv[piv*n+j] = inv[piv*n+j], inv[col*n+j]
+			}
+		}
+		d := m[col*n+col]
+		ld += math.Log(cmplx.Abs(d))
+		for j := 0; j < n; j++ {
+			m[col*n+j] /= d
+			inv[col*n+j] /= d
+		}
+		for r := 0; r < n; r++ {
+			if f := m[r*n+col]; r != col && f != 0 {
+				for j := 0; j < n; j++ {
+					m[r*n+j] -= f * m[col*n+j]
+					inv[r*n+j] -= f * inv[col*n+j]
+				}
+			}
+		}
+	}
+	return inv, ld
+}
+
+// refLift is the lifting of SPEC §3.1 by its formula:
+// out[o,t] = ReLU(Σ_{c,s} K[o,c,s]·x[c,(t+s) mod T]) (and the 2-D analogue).
+func refLift(l *conv.Lift, x []float64, shape []int) []float64 {
+	h, w := 1, shape[0]
+	kh := 1
+	if len(shape) == 2 {
+		h, w, kh = shape[0], shape[1], l.K
+	}
+	n := h * w
+	m := len(x) / (l.In * n)
+	out := make([]float64, m*l.Out*n)
+	for i := 0; i < m; i++ {
+		for o := 0; o < l.Out; o++ {
+			for y := 0; y < h; y++ {
+				for z := 0; z < w; z++ {
+					s := 0.0
+					for c := 0; c < l.In; c++ {
+						ker := l.Kernels[(o*l.In+c)*kh*l.K:]
+						img := x[(i*l.In+c)*n:]
+						for u := 0; u < kh; u++ {
+							for v := 0; v < l.K; v++ {
+								s += ker[u*l.K+v] * img[(y+u)%h*w+(z+v)%w]
+							}
+						}
+					}
+					out[((i*l.Out+o)*h+y)*w+z] = max(s, 0)
+				}
+			}
+		}
+	}
+	return out
+}
+
+// refNormalise scales each sample (d values) to unit norm, the norm clamped
+// below at 1e-8 (SPEC §0).
+func refNormalise(z []float64, d int) {
+	for i := 0; i < len(z); i += d {
+		s := 0.0
+		for _, v := range z[i : i+d] {
+			s += v * v
+		}
+		s = math.Max(math.Sqrt(s), 1e-8)
+		for j := i; j < i+d; j++ {
+			z[j] /= s
+		}
+	}
+}
+
+// refMulti is the state of the reference: the full spectra of m samples,
+// v[(i·C + c)·B + p] for sample i, channel c, bin p (all B bins).
+type refMulti struct {
+	c     int
+	shape []int
+	b     int // B, the number of bins of the full spectrum
+	m     int
+	v     []complex128
+}
+
+func refSpectra(x []float64, c int, shape []int) *refMulti {
+	b := signalSize(shape)
+	z := slices.Clone(x)
+	refNormalise(z, c*b)
+	r := &refMulti{c: c, shape: shape, b: b, m: len(z) / (c * b), v: make([]complex128, len(z))}
+	sig := make([]complex128, b)
+	for row := 0; row < r.m*c; row++ {
+		for t := range sig {
+			sig[t] = complex(z[row*b+t], 0)
+		}
+		copy(r.v[row*b:], refDFT(sig, shape, -1))
+	}
+	return r
+}
+
+// timeDomain is the postprocessing of SPEC §3.2: inverse unitary DFT, real
+// part, normalise.
+func (r *refMulti) timeDomain() []float64 {
+	out := make([]float64, len(r.v))
+	for row := 0; row < r.m*r.c; row++ {
+		s := refDFT(r.v[row*r.b:(row+1)*r.b], r.shape, +1)
+		for t, v := range s {
+			out[row*r.b+t] = real(v)
+		}
+	}
+	refNormalise(out, r.c*r.b)
+	return out
+}
+
+// groups returns, for labels in 0..k−1, the per-bin operators
+// a_g·(I + a_g·Σ_g(p))⁻¹ (group 0 the whole set, group j+1 class j; nil for
+// an empty class) and (1/B)·Σ_p logdet(I + a_g·Σ_g(p)), a_g = C/(m_g·ε²),
+// with no bin weights.
+func (r *refMulti) groups(labels []int, k int, epsSq float64) (ops [][][]complex128, ld []float64, counts []int) {
+	c, b := r.c, r.b
+	members := make([][]int, k+1)
+	for i, y := range labels {
+		members[0] = append(members[0], i)
+		members[y+1] = append(members[y+1], i)
+	}
+	ops = make([][][]complex128, k+1)
+	ld = make([]float64, k+1)
+	counts = make([]int, k)
+	for g, mem := range members {
+		if g > 0 {
+			counts[g-1] = len(mem)
+		}
+		if len(mem) == 0 {
+			continue
+		}
+		a := float64(c) / (float64(len(mem)) * epsSq)
+		ops[g] = make([][]complex128, b)
+		for p := 0; p < b; p++ {
+			mat := make([]complex128, c*c)
+			for u := 0; u < c; u++ {
+				mat[u*c+u] = 1
+				for w := 0; w < c; w++ {
+					var s complex128
+					for _, i := range mem {
+						s += r.v[(i*c+u)*b+p] * cmplx.Conj(r.v[(i*c+w)*b+p])
+					}
+					mat[u*c+w] += complex(a, 0) * s
+				}
+			}
+			inv, l := refInvLogDet(mat, c)
+			for i := range inv {
+				inv[i] *= complex(a, 0)
+			}
+			ops[g][p] = inv
+			ld[g] += l
+		}
+		ld[g] /= float64(b)
+	}
+	return ops, ld, counts
+}
+
+// refRates assembles R = ½·ld[0], Rc = Σ_j (m_j/m)·½·ld[j+1] (SPEC §1).
+func refRates(ld []float64, counts []int) Rates {
+	m := 0
+	for _, n := range counts {
+		m += n
+	}
+	r, rc := ld[0]/2, 0.0
+	for j, n := range counts {
+		if n > 0 {
+			rc += float64(n) / float64(m) * ld[j+1] / 2
+		}
+	}
+	return Rates{DeltaR: r - rc, R: r, Rc: rc}
+}
+
+// forward is the layer of SPEC §3.2 on every sample, over all B bins with
+// unweighted norms. It returns ŷ.
+func (r *refMulti) forward(ops [][][]complex128, gamma []float64, p Params) []int {
+	c, b, k := r.c, r.b, len(gamma)
+	yhat := make([]int, r.m)
+	apply := func(op [][]complex128, v []complex128) []complex128 {
+		out := make([]complex128, c*b)
+		for q := 0; q < b; q++ {
+			for u := 0; u < c; u++ {
+				for w := 0; w < c; w++ {
+					out[u*b+q] += op[q][u*c+w] * v[w*b+q]
+				}
+			}
+		}
+		return out
+	}
+	norm := func(v []complex128) float64 {
+		s := 0.0
+		for _, x := range v {
+			s += real(x)*real(x) + imag(x)*imag(x)
+		}
+		return math.Sqrt(s)
+	}
+	for i := 0; i < r.m; i++ {
+		v := r.v[i*c*b : (i+1)*c*b]
+		e := apply(ops[0], v)
+		cs := make([][]complex128, k)
+		n := make([]float64, k)
+		for j := range cs {
+			cs[j] = apply(ops[j+1], v)
+			n[j] = math.Max(norm(cs[j]), 1e-8)
+		}
+		pi := make([]float64, k)
+		nmin := slices.Min(n)
+		sum := 0.0
+		for j := range pi {
+			pi[j] = math.Exp(-p.Lambda * (n[j] - nmin))
+			sum += pi[j]
+		}
+		for j := range pi {
+			pi[j] /= sum
+			if pi[j] > pi[yhat[i]] {
+				yhat[i] = j
+			}
+		}
+		for t := range v {
+			d := e[t]
+			for j := range cs {
+				d -= complex(gamma[j]*pi[j], 0) * cs[j][t]
+			}
+			v[t] += complex(p.Eta, 0) * d
+		}
+		s := complex(1/math.Max(norm(v), 1e-8), 0)
+		for t := range v {
+			v[t] *= s
+		}
+	}
+	return yhat
+}
+
+// refResult is what the reference construction pass records.
+type refResult struct {
+	input    Rates
+	layers   []LayerResult
+	features []float64
+	eval     [][]float64
+	evalPred [][]int
+	e1       [][]complex128 // layer 1's E(p), every bin
+}
+
+// refBuildMulti is the construction pass of SPEC §2/§3 on the full spectrum.
+func refBuildMulti(x []float64, inC int, shape []int, labels []int, k int, lift *conv.Lift, p Params, evals [][]float64) refResult {
+	c := inC
+	prep := func(x []float64) *refMulti {
+		if lift != nil {
+			x = refLift(lift, x, shape)
+		}
+		return refSpectra(x, c, shape)
+	}
+	if lift != nil {
+		c = lift.Out
+	}
+	tr := prep(x)
+	ev := make([]*refMulti, len(evals))
+	for i, e := range evals {
+		ev[i] = prep(e)
+	}
+	var res refResult
+	ops, ld, counts := tr.groups(labels, k, p.EpsSq)
+	res.input = refRates(ld, counts)
+	gamma := make([]float64, k)
+	for j, n := range counts {
+		gamma[j] = float64(n) / float64(len(labels))
+	}
+	for layer := 1; layer <= p.Layers; layer++ {
+		if layer == 1 {
+			res.e1 = ops[0]
+		}
+		yhat := tr.forward(ops, gamma, p)
+		res.evalPred = make([][]int, len(ev))
+		for i, e := range ev {
+			res.evalPred[i] = e.forward(ops, gamma, p)
+		}
+		ops, ld, counts = tr.groups(labels, k, p.EpsSq)
+		lr := LayerResult{Layer: layer, True: refRates(ld, counts), Predicted: yhat}
+		_, pld, pcounts := tr.groups(yhat, k, p.EpsSq)
+		lr.Pred = refRates(pld, pcounts)
+		res.layers = append(res.layers, lr)
+	}
+	res.features = tr.timeDomain()
+	for _, e := range ev {
+		res.eval = append(res.eval, e.timeDomain())
+	}
+	return res
+}
+
+// ---------------------------------------------------------------------------
+// Helpers.
+
+// confMaxDiff is max_i |a_i − b_i| (+Inf if the lengths differ).
+func confMaxDiff(a, b []float64) float64 {
+	if len(a) != len(b) {
+		return math.Inf(1)
+	}
+	d := 0.0
+	for i := range a {
+		d = max(d, math.Abs(a[i]-b[i]))
+	}
+	return d
+}
+
+// confCheck fails if max|got − want| > tol and returns the deviation, so
+// that callers can log the largest one measured.
+func confCheck(t *testing.T, what string, got, want []float64, tol float64) float64 {
+	t.Helper()
+	d := confMaxDiff(got, want)
+	if !(d <= tol) {
+		t.Errorf("%s: max |Δ| = %.3g > %.0e", what, d, tol)
+	}
+	return d
+}
+
+// confRates flattens a construction pass's rates: the input rates, then
+// for every layer the true-label rates, then the predicted-label rates.
+func confRates(input Rates, layers []LayerResult, scale float64) (tru, pred []float64) {
+	tru = append(tru, ratesSlice(input)...)
+	for _, lr := range layers {
+		tru = append(tru, ratesSlice(lr.True)...)
+		pred = append(pred, ratesSlice(lr.Pred)...)
+	}
+	for i := range tru {
+		tru[i] *= scale
+	}
+	for i := range pred {
+		pred[i] *= scale
+	}
+	return tru, pred
+}
+
+// confData returns m samples of c channels of the given shape, labels
+// i mod k: N(0,1) noise plus one fixed N(0,1) pattern per class, so that
+// the classes differ and ŷ is not constant.
+func confData(rng *rand.Rand, m, c int, shape []int, k int) ([]float64, []int) {
+	n := c * signalSize(shape)
+	pat := make([]float64, k*n)
+	for i := range pat {
+		pat[i] = rng.NormFloat64()
+	}
+	x := make([]float64, m*n)
+	y := make([]int, m)
+	for i := range y {
+		y[i] = i % k
+		for j := 0; j < n; j++ {
+			x[i*n+j] = rng.NormFloat64() + pat[y[i]*n+j]
+		}
+	}
+	return x, y
+}
+
+// confShift cyclically shifts one sample of c channels by s, an index into
+// the signal: t in 1-D, dy·W + dx in 2-D.
+func confShift(x []float64, c int, shape []int, s int) []float64 {
+	if len(shape) == 1 {
+		return conv.Shift1D(nil, x, c, shape[0], s)
+	}
+	return conv.Shift2D(nil, x, c, shape[0], shape[1], s/shape[1], s%shape[1])
+}
+
+// confShiftSet shifts sample i of x (c channels each) by shifts[i].
+func confShiftSet(x []float64, c int, shape []int, shifts []int) []float64 {
+	n := c * signalSize(shape)
+	out := make([]float64, 0, len(x))
+	for i, s := range shifts {
+		out = append(out, confShift(x[i*n:(i+1)*n], c, shape, s)...)
+	}
+	return out
+}
+
+// caseName names a test case by its sizes.
+func caseName(shape []int, c, k int, lift *conv.Lift) string {
+	s := fmt.Sprintf("shape %v C=%d K=%d", shape, c, k)
+	if lift != nil {
+		s += fmt.Sprintf(" lift %d→%d k=%d", lift.In, lift.Out, lift.K)
+	}
+	return s
+}
+
+func confLift(t *testing.T, in, out, k, dims int, seed uint64) *conv.Lift {
+	t.Helper()
+	l, err := conv.NewGaussianLift(in, out, k, dims, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// ---------------------------------------------------------------------------
+// 1. The full-spectrum reference.
+
+// TestMultiFullSpectrumReference checks the reference above against SPEC
+// §7.2/§7.3 (tolerance goldenTol = 1e-9: the golden values have ~10
+// significant digits; measured 5e-11), then BuildMulti's half spectrum
+// against it on random data of many sizes, with and without a lift
+// (tolerance confTol = 1e-12, see the top of the file; measured ≤ 1e-14).
+func TestMultiFullSpectrumReference(t *testing.T) {
+	t.Run("golden 1-D", func(t *testing.T) {
+		x, y := golden1DInput()
+		ref := refBuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), nil)
+		assertClose(t, "reference 1-D features", ref.features, []float64{
+			0.4292676498, 0.1789991519, 0.2016938542, 0.4363962847, 0.4493403395,
+			0.4514170117, -0.027799, -0.2664622391, -0.2108414879, 0.1750810062,
+			0.1974453697, 0.4469857859, 0.0481290516, -0.0356516022, -0.0240585768,
+			0.0894567254, -0.3512457872, -0.5738878195, -0.0631546111, 0.5406856136,
+			-0.4033722706, -0.3660910517, 0.0489100221, -0.1186925207, -0.315631846,
+			-0.3090136063, -0.4819900488, -0.0573401113, 0.2437236579, 0.4434767867,
+			-0.4923854474, -0.3134792723, -0.1739993045, -0.2108172621, -0.4535832913,
+			-0.3467389375, -0.3091471854, 0.0287110916, 0.3706702547, 0.1575093691,
+		}, goldenTol)
+		want := [][]float64{{0.0595421219, 0.7097414313, 0.6501993094}, {0.1316075342, 0.7806508155, 0.6490432813}}
+		for i, lr := range ref.layers {
+			assertClose(t, "reference 1-D pred rates", ratesSlice(lr.Pred), want[i], goldenTol)
+			if !equalInts(lr.Predicted, []int{0, 1, 0, 0}) {
+				t.Errorf("reference layer %d: ŷ = %v, want [0 1 0 0]", i+1, lr.Predicted)
+			}
+		}
+		assertCloseC(t, "reference E bin 0", ref.e1[0], []complex128{0.642372265, 0.437572674, 0.437572674, 4.7679012511}, goldenTol)
+		assertCloseC(t, "reference E bin 1", ref.e1[1], []complex128{4.580305787, complex(0.0058034075, 0.0279252517), complex(0.0058034075, -0.0279252517), 0.7263770231}, goldenTol)
+		// The true-label rates have no golden values: compare with BuildMulti.
+		res, err := BuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		rt, rp := confRates(ref.input, ref.layers, 1)
+		gt, gp := confRates(res.Input, res.Layers, 1)
+		t.Logf("1-D golden: true rates |Δ| = %.2g, pred rates |Δ| = %.2g, features |Δ| = %.2g",
+			confCheck(t, "1-D true rates", gt, rt, confTol), confCheck(t, "1-D pred rates", gp, rp, confTol),
+			confCheck(t, "1-D features", res.Features, ref.features, confTol))
+	})
+	t.Run("golden 2-D", func(t *testing.T) {
+		x, y := golden2DInput()
+		ref := refBuildMulti(x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), nil)
+		want := [][]float64{{0.0388187213, 0.4520588252, 0.4132401039}, {0.0508470228, 0.4606813893, 0.4098343666}}
+		for i, lr := range ref.layers {
+			assertClose(t, "reference 2-D pred rates", ratesSlice(lr.Pred), want[i], goldenTol)
+		}
+		assertClose(t, "reference 2-D sample 0", ref.features[:24], []float64{
+			0.18683866298, 0.27590496161, 0.28909466558, 0.22478324224,
+			0.21863379743, 0.11968172648, -0.03317300937, -0.17154333306,
+			-0.06393681383, -0.20439572375, -0.28582367018, -0.26247071108,
+			0.27892567483, 0.24758572823, 0.11802105062, -0.04457193000,
+			0.08338575234, -0.06970458622, -0.19866488002, -0.24347271348,
+			-0.27474855225, -0.28025732925, -0.20214767630, -0.07275894807,
+		}, goldenTol)
+		assertClose(t, "reference 2-D sample 1 c0 row 0", ref.features[24:28], []float64{0.27213755154, 0.31231173719, 0.26728503402, 0.14489992794}, goldenTol)
+		res, err := BuildMulti(x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), BuildOptions{Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		for i := range res.Layers {
+			if !equalInts(res.Layers[i].Predicted, ref.layers[i].Predicted) {
+				t.Errorf("2-D layer %d: ŷ %v, reference %v", i+1, res.Layers[i].Predicted, ref.layers[i].Predicted)
+			}
+		}
+		rt, rp := confRates(ref.input, ref.layers, 1)
+		gt, gp := confRates(res.Input, res.Layers, 1)
+		t.Logf("2-D golden: true rates |Δ| = %.2g, pred rates |Δ| = %.2g, features |Δ| = %.2g",
+			confCheck(t, "2-D true rates", gt, rt, confTol), confCheck(t, "2-D pred rates", gp, rp, confTol),
+			confCheck(t, "2-D features", res.Features, ref.features, confTol))
+	})
+
+	// Random data: every odd/even combination of sizes (odd T and W have no
+	// Nyquist bin; even ones have one with weight 1), C = 1..3, K = 2, 3.
+	rng := rand.New(rand.NewPCG(2022, 2105))
+	type tc struct {
+		shape   []int
+		c, k, m int
+		lift    *conv.Lift // applied to c input channels
+	}
+	var cases []tc
+	for i, shape := range [][]int{{5}, {6}, {7}, {8}, {3, 4}, {4, 3}, {5, 5}, {4, 6}} {
+		cases = append(cases, tc{shape: shape, c: 1 + i%3, k: 2 + i%2, m: 7}, tc{shape: shape, c: 1 + (i+1)%3, k: 2 + (i+1)%2, m: 9})
+	}
+	cases = append(cases,
+		tc{shape: []int{7}, c: 2, k: 2, m: 6, lift: confLift(t, 2, 3, 3, 1, 11)},
+		tc{shape: []int{4, 5}, c: 1, k: 3, m: 6, lift: confLift(t, 1, 3, 2, 2, 12)},
+	)
+	var worstF, worstT, worstP float64
+	for _, c := range cases {
+		x, y := confData(rng, c.m, c.c, c.shape, c.k)
+		ev, _ := confData(rng, 4, c.c, c.shape, c.k)
+		p := DefaultParams(3)
+		ref := refBuildMulti(x, c.c, c.shape, y, c.k, c.lift, p, [][]float64{ev})
+		res, err := BuildMulti(x, c.c, c.shape, y, c.k, c.lift, p, BuildOptions{Eval: [][]float64{ev}, Workers: 2})
+		if err != nil {
+			t.Fatalf("shape %v C=%d: %v", c.shape, c.c, err)
+		}
+		what := caseName(c.shape, c.c, c.k, c.lift)
+		worstF = max(worstF, confCheck(t, what+" features", res.Features, ref.features, confTol))
+		worstF = max(worstF, confCheck(t, what+" eval features", res.Eval[0], ref.eval[0], confTol))
+		rt, rp := confRates(ref.input, ref.layers, 1)
+		gt, gp := confRates(res.Input, res.Layers, 1)
+		worstT = max(worstT, confCheck(t, what+" true rates", gt, rt, confTol))
+		worstP = max(worstP, confCheck(t, what+" pred rates", gp, rp, confTol))
+		for i := range res.Layers {
+			if !equalInts(res.Layers[i].Predicted, ref.layers[i].Predicted) {
+				t.Errorf("%s layer %d: ŷ %v, reference %v", what, i+1, res.Layers[i].Predicted, ref.layers[i].Predicted)
+			}
+		}
+		if !equalInts(res.EvalPredicted[0], ref.evalPred[0]) {
+			t.Errorf("%s: eval ŷ %v, reference %v", what, res.EvalPredicted[0], ref.evalPred[0])
+		}
+	}
+	t.Logf("random sizes: max |Δ| features %.2g, true rates %.2g, pred rates %.2g", worstF, worstT, worstP)
+}
+
+// ---------------------------------------------------------------------------
+// 2. The circulant theorem (SPEC §4).
+
+// TestMultiEqualsVectorOnAllShifts runs the vector ReduNet on all m·B cyclic
+// shifts of m multichannel samples (d = C·B; shift s of sample i is vector
+// sample i·B + s, with label y_i) and compares it with the multichannel net.
+//
+// The correspondence, derived and verified here: let Z be the m·B shifted
+// samples (unit rows: a shift keeps the C×B norm, so normalising a shift is
+// shifting the normalised sample). In the unitary DFT basis ZᵀZ is block
+// diagonal with blocks Σ_s Σ_i (ωˢ V_i(p))(ωˢ V_i(p))ᴴ = B·Σ(p). With
+// a = d/(m·B·ε²_vec) = C/(m·ε²_vec), the vector operators are, per bin,
+// E_vec(p) = a·(I + a·B·Σ(p))⁻¹. Choosing ε²_vec = B·ε² makes a·B = α = C/(m·ε²),
+// so E_vec(p) = E(p)/B and C_j,vec(p) = C_j(p)/B exactly (the same for each
+// class: m_j·B rows, a_j·B = α_j), and γ_j is unchanged. The unitary DFT
+// keeps norms (the multichannel norm over the C×B tensor is the vector
+// norm), so ‖C_j,vec z‖ = n_j/B, and the vector step
+// z + η_vec·(E_vec z − Σ γ_j π̂_j C_j,vec z) with π̂ = softmax(−λ_vec·n_j/B) is the
+// multichannel step iff η_vec = B·η and λ_vec = B·λ; the final
+// normalisation is the same norm. The logdets are sums over the B blocks of
+// the same logdet(I + α·Σ(p)), so R_vec = B·R and Rc_vec = B·Rc (ΔR too).
+// Hence, exactly (up to the 1e-8 clamps, which are not reached):
+//
+//	ε²_vec = B·ε²,  η_vec = B·η,  λ_vec = B·λ,  rates_vec = B·rates,
+//	features_vec(i·B + s) = shift_s(features(i)),  ŷ_vec(i·B + s) = ŷ(i).
+//
+// This is SPEC §4's statement, confirmed. Tolerance: confTol for features
+// (measured 1.7e-15) and B·confTol for the vector rates, which are B times
+// larger (measured ~4e-15). Leaving any one of the three parameters
+// unscaled gives deviations ≥ 1e-2 (logged), so the check has teeth.
+func TestMultiEqualsVectorOnAllShifts(t *testing.T) {
+	rng := rand.New(rand.NewPCG(4, 2105))
+	var worstF, worstR float64
+	for _, tc := range []struct {
+		m, c, k int
+		shape   []int
+		lambda  float64
+	}{
+		{3, 2, 2, []int{4}, 500},
+		{3, 2, 2, []int{5}, 500},
+		{2, 2, 2, []int{3, 3}, 500},
+		{3, 2, 2, []int{4}, 5},
+		{3, 2, 2, []int{5}, 5},
+		{2, 2, 2, []int{3, 3}, 5},
+		{4, 2, 3, []int{2, 3}, 500},
+	} {
+		what := caseName(tc.shape, tc.c, tc.k, nil) + fmt.Sprintf(" λ=%g", tc.lambda)
+		x, y := confData(rng, tc.m, tc.c, tc.shape, tc.k)
+		ev, _ := confData(rng, 2, tc.c, tc.shape, tc.k)
+		p := DefaultParams(3)
+		p.Lambda = tc.lambda
+		mc, err := BuildMulti(x, tc.c, tc.shape, y, tc.k, nil, p, BuildOptions{Eval: [][]float64{ev}, Workers: 1})
+		if err != nil {
+			t.Fatal(err)
+		}
+		b := signalSize(tc.shape)
+		d := tc.c * b
+		allShifts := func(x []float64) ([]float64, []int) {
+			var out []float64
+			var owner []int
+			for i := 0; i < len(x)/d; i++ {
+				for s := 0; s < b; s++ {
+					out = append(out, confShift(x[i*d:(i+1)*d], tc.c, tc.shape, s)...)
+					owner = append(owner, i)
+				}
+			}
+			return out, owner
+		}
+		xv, owner := allShifts(x)
+		yv := make([]int, len(owner))
+		for r, i := range owner {
+			yv[r] = y[i]
+		}
+		evv, evOwner := allShifts(ev)
+		fb := float64(b)
+		pv := Params{Eta: fb * p.Eta, EpsSq: fb * p.EpsSq, Lambda: fb * p.Lambda, Layers: p.Layers}
+		vec, err := BuildVector(xv, d, yv, tc.k, pv, BuildOptions{Eval: [][]float64{evv}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Features: shift s of sample i ↔ shift_s of the multichannel feature.
+		wantF, _ := allShifts(mc.Features)
+		worstF = max(worstF, confCheck(t, what+" features", vec.Features, wantF, confTol))
+		wantE, _ := allShifts(mc.Eval[0])
+		worstF = max(worstF, confCheck(t, what+" eval features", vec.Eval[0], wantE, confTol))
+		// Rates: B times the multichannel rates.
+		vt, vp := confRates(vec.Input, vec.Layers, 1)
+		mt, mp := confRates(mc.Input, mc.Layers, fb)
+		worstR = max(worstR, confCheck(t, what+" true rates", vt, mt, fb*confTol))
+		worstR = max(worstR, confCheck(t, what+" pred rates", vp, mp, fb*confTol))
+		// ŷ: every shift of a sample agrees with the multichannel ŷ.
+		for l := range mc.Layers {
+			for r, i := range owner {
+				if vec.Layers[l].Predicted[r] != mc.Layers[l].Predicted[i] {
+					t.Errorf("%s layer %d: vector ŷ of shift %d of sample %d = %d, multichannel %d",
+						what, l+1, r%b, i, vec.Layers[l].Predicted[r], mc.Layers[l].Predicted[i])
+				}
+			}
+		}
+		for r, i := range evOwner {
+			if vec.EvalPredicted[0][r] != mc.EvalPredicted[0][i] {
+				t.Errorf("%s: vector eval ŷ of shift %d of sample %d = %d, multichannel %d", what, r%b, i, vec.EvalPredicted[0][r], mc.EvalPredicted[0][i])
+			}
+		}
+		// Each of the three scalings is needed: leaving ε² unscaled changes
+		// the rates, leaving η or λ unscaled changes the features. (At
+		// λ = 500 on these few well-separated samples π̂ is one-hot to
+		// rounding, so λ's scaling shows only in the λ = 5 cases.)
+		for _, w := range []struct {
+			name string
+			p    Params
+		}{
+			{"ε²", Params{Eta: pv.Eta, EpsSq: p.EpsSq, Lambda: pv.Lambda, Layers: p.Layers}},
+			{"η", Params{Eta: p.Eta, EpsSq: pv.EpsSq, Lambda: pv.Lambda, Layers: p.Layers}},
+			{"λ", Params{Eta: pv.Eta, EpsSq: pv.EpsSq, Lambda: p.Lambda, Layers: p.Layers}},
+		} {
+			if w.name == "λ" && tc.lambda > 100 {
+				continue
+			}
+			wrong, err := BuildVector(xv, d, yv, tc.k, w.p, BuildOptions{})
+			if err != nil {
+				t.Fatal(err)
+			}
+			wt, _ := confRates(wrong.Input, wrong.Layers, 1)
+			if dr, df := confMaxDiff(wt, mt), confMaxDiff(wrong.Features, wantF); dr < 1e-3 && df < 1e-3 {
+				t.Errorf("%s: the vector net with %s unscaled also matches (rates %.2g, features %.2g); the test cannot tell", what, w.name, dr, df)
+			} else {
+				t.Logf("%s: %s unscaled: rates |Δ| %.2g, features |Δ| %.2g", what, w.name, dr, df)
+			}
+		}
+	}
+	t.Logf("max |Δ| features %.2g, rates (B× scale) %.2g", worstF, worstR)
+}

@@ -17,22 +17,6 @@ import (
 // (SPEC §3.3). The rate formula (combineRates) and the layer step
 // (softAssign) are the ones of the vector network.
 
-// MultiLayer is one layer of a multichannel ReduNet: for every kept bin p
-// the operators E(p) = α·(I + α·Σ(p))⁻¹ and C_j(p) = α_j·(I + α_j·Σ_j(p))⁻¹,
-// and γ_j = m_j/m, computed from the layer's input training spectra.
-//
-// A layer holds its operators only while it is being applied; a kept layer
-// holds the training spectra it was built from and rebuilds its operators
-// (deterministically, so exactly) when applied again.
-type MultiLayer struct {
-	src   *conv.Spectra // training spectra at the layer's input (kept nets only)
-	ops   []binOp
-	gamma []float64
-}
-
-// Gamma returns the class fractions γ_j = m_j/m (a copy).
-func (l *MultiLayer) Gamma() []float64 { return slices.Clone(l.gamma) }
-
 // MultiNet is a built multichannel ReduNet: an optional lift, then layers in
 // the frequency domain.
 type MultiNet struct {
@@ -46,21 +30,22 @@ type MultiNet struct {
 	K int
 	// Lift is the fixed random lifting of SPEC §3.1, or nil.
 	Lift *conv.Lift
-	// Layers are the kept layers (BuildOptions.Keep).
-	Layers []*MultiLayer
-	// Labels and Final are the training labels and the training features
-	// after the last layer (M×C×signal, time domain), kept with the layers.
-	Labels []int
-	Final  []float64
-	// Workers is the number of goroutines (0: runtime.GOMAXPROCS(0)).
+	// Labels, TrainInput and Final are kept by BuildOptions.Keep: the
+	// training labels, the normalised (lifted) training input, and the
+	// training features after the last layer (M×C×signal, time domain).
+	//
+	// Every layer is a deterministic function of the layer's input training
+	// features and the labels, so TrainInput and Labels define the whole
+	// network: Transform rebuilds each layer from them, exactly as it was
+	// built, and applies it (construct-then-apply), never holding more than
+	// one layer's operators. This is also what a model file stores.
+	Labels     []int
+	TrainInput []float64
+	Final      []float64
+	// Workers is the number of goroutines (0: runtime.GOMAXPROCS(0)). The
+	// results do not depend on it.
 	Workers int
-
-	trainInput []float64 // the normalised, lifted training input (kept nets)
 }
-
-// TrainInput returns the normalised (lifted) training input of a kept net:
-// the raw features that the evaluation protocol compares against.
-func (n *MultiNet) TrainInput() []float64 { return n.trainInput }
 
 // MultiResult is the outcome of BuildMulti.
 type MultiResult struct {
@@ -548,123 +533,80 @@ func ratesOf(st *groupStats, groups [][]int) Rates {
 	return combineRates(st.ld[0], st.ld[1:], counts)
 }
 
+// checkMulti validates the shapes of a multichannel problem and returns the
+// number of channels the layers work on.
+func checkMulti(inChannels int, shape []int, lift *conv.Lift) (int, error) {
+	if len(shape) != 1 && len(shape) != 2 || slices.Min(shape) < 1 {
+		return 0, fmt.Errorf("redunet: signal shape %v, want [T] or [H W] with positive sizes", shape)
+	}
+	if inChannels < 1 {
+		return 0, fmt.Errorf("redunet: %d input channels, want ≥ 1", inChannels)
+	}
+	if lift == nil {
+		return inChannels, nil
+	}
+	if lift.In != inChannels {
+		return 0, fmt.Errorf("redunet: the lift takes %d channels, the data has %d", lift.In, inChannels)
+	}
+	if lift.Dims != len(shape) {
+		return 0, fmt.Errorf("redunet: a %d-D lift for %d-D signals", lift.Dims, len(shape))
+	}
+	for _, v := range shape {
+		if lift.K > v {
+			return 0, fmt.Errorf("redunet: the lift's %d-wide kernel is larger than the %v signals", lift.K, shape)
+		}
+	}
+	return lift.Out, nil
+}
+
+// NewMultiNet returns an empty multichannel net for signals of inChannels
+// channels of the given shape ([T] or [H, W]), with an optional lift.
+func NewMultiNet(inChannels int, shape []int, k int, lift *conv.Lift, p Params) (*MultiNet, error) {
+	if err := p.Validate(); err != nil {
+		return nil, err
+	}
+	c, err := checkMulti(inChannels, shape, lift)
+	if err != nil {
+		return nil, err
+	}
+	if k < 1 {
+		return nil, fmt.Errorf("redunet: %d classes, want ≥ 1", k)
+	}
+	return &MultiNet{Params: p, Shape: slices.Clone(shape), InChannels: inChannels, C: c, K: k, Lift: lift}, nil
+}
+
 // BuildMulti runs the construction pass of a multichannel ReduNet (SPEC §3)
 // on m training samples x of inChannels×shape values each (row-major
 // m×C_in×T or m×C_in×H×W; shape is [T] or [H, W]) with labels in 0..k−1.
 // lift, if not nil, is applied first (its In must equal inChannels). The
 // input is normalised, transformed once to the half spectrum, moved through
-// every layer there, transformed back and normalised (SPEC §3.2).
+// every layer there, transformed back and normalised (SPEC §3.2). Every
+// layer is applied to the evaluation sets of opt as soon as it is built.
 //
-// Errors: invalid parameters or shapes, labels out of range, a class with no
-// samples, non-finite values, a cancelled context.
+// Errors: invalid parameters or shapes, a kernel larger than the signals,
+// labels out of range, a class with no samples, non-finite values, a
+// cancelled context.
 func BuildMulti(x []float64, inChannels int, shape []int, labels []int, k int, lift *conv.Lift, p Params, opt BuildOptions) (*MultiResult, error) {
-	if err := p.Validate(); err != nil {
+	net, err := NewMultiNet(inChannels, shape, k, lift, p)
+	if err != nil {
 		return nil, err
 	}
-	if len(shape) != 1 && len(shape) != 2 || slices.Min(shape) < 1 {
-		return nil, fmt.Errorf("redunet: signal shape %v, want [T] or [H W] with positive sizes", shape)
-	}
-	if inChannels < 1 {
-		return nil, fmt.Errorf("redunet: %d input channels, want ≥ 1", inChannels)
-	}
-	c := inChannels
-	if lift != nil {
-		if lift.In != inChannels {
-			return nil, fmt.Errorf("redunet: the lift takes %d channels, the data has %d", lift.In, inChannels)
-		}
-		if lift.Dims != len(shape) {
-			return nil, fmt.Errorf("redunet: a %d-D lift for %d-D signals", lift.Dims, len(shape))
-		}
-		c = lift.Out
-	}
+	net.Workers = opt.Workers
 	per := inChannels * signalSize(shape)
 	if err := checkData(x, per, labels, k, true); err != nil {
 		return nil, err
 	}
-	for i, e := range opt.Eval {
-		if len(e)%per != 0 {
-			return nil, fmt.Errorf("redunet: evaluation set %d has %d values, not a multiple of %d×%v", i, len(e), inChannels, shape)
-		}
-		if len(e) > 0 {
-			if err := checkData(e, per, make([]int, len(e)/per), 1, false); err != nil {
-				return nil, fmt.Errorf("evaluation set %d: %w", i, err)
-			}
-		}
-	}
-	ctx := opt.Context
-	if ctx == nil {
-		ctx = context.Background()
-	}
-	net := &MultiNet{Params: p, Shape: slices.Clone(shape), InChannels: inChannels, C: c, K: k, Lift: lift, Workers: opt.Workers}
-	workers := net.workers()
-	m := len(labels)
-	tr := conv.NewTransformer(shape, workers)
-
 	z, err := net.prepare(x)
 	if err != nil {
 		return nil, err
 	}
-	s := tr.Forward(nil, z, m, c)
-	evals := make([]*conv.Spectra, len(opt.Eval))
 	res := &MultiResult{Net: net}
-	for i, e := range opt.Eval {
-		ez, err := net.prepare(e)
-		if err != nil {
-			return nil, err
-		}
-		res.EvalInput = append(res.EvalInput, ez)
-		evals[i] = tr.Forward(nil, ez, len(ez)/(c*signalSize(shape)), c)
-	}
 	if opt.Keep {
-		net.trainInput = z
+		net.TrainInput = z
 		net.Labels = slices.Clone(labels)
 	}
-	groups := classGroups(labels, k)
-	counts := classCounts(labels, k)
-	gamma := make([]float64, k)
-	for j, cnt := range counts {
-		gamma[j] = float64(cnt) / float64(m)
-	}
-	st, err := analyseMulti(s, groups, p.EpsSq, net.fullBins(), p.Layers > 0, workers)
-	if err != nil {
+	if err := net.run(z, labels, opt.Eval, &res.Trace, opt); err != nil {
 		return nil, err
-	}
-	res.Input = ratesOf(st, groups)
-	for layer := 1; layer <= p.Layers; layer++ {
-		if err := ctx.Err(); err != nil {
-			return nil, err
-		}
-		l := &MultiLayer{ops: st.ops, gamma: gamma}
-		if opt.Keep {
-			l.src = &conv.Spectra{M: s.M, C: s.C, Shape: s.Shape, W: s.W, Data: slices.Clone(s.Data)}
-		}
-		yhat := forwardMulti(s, l.ops, gamma, p, workers)
-		res.EvalPredicted = make([][]int, len(evals))
-		for i, e := range evals {
-			res.EvalPredicted[i] = forwardMulti(e, l.ops, gamma, p, workers)
-		}
-		l.ops = nil
-		if opt.Keep {
-			net.Layers = append(net.Layers, l)
-		}
-		if st, err = analyseMulti(s, groups, p.EpsSq, net.fullBins(), layer < p.Layers, workers); err != nil {
-			return nil, err
-		}
-		lr := LayerResult{Layer: layer, True: ratesOf(st, groups), Predicted: yhat}
-		pg := classGroups(yhat, k)
-		pst, err := analyseMulti(s, pg, p.EpsSq, net.fullBins(), false, workers)
-		if err != nil {
-			return nil, err
-		}
-		lr.Pred = ratesOf(pst, pg)
-		res.Layers = append(res.Layers, lr)
-		if opt.OnLayer != nil {
-			opt.OnLayer(lr)
-		}
-	}
-	res.Features = net.finish(tr, s)
-	for _, e := range evals {
-		res.Eval = append(res.Eval, net.finish(tr, e))
 	}
 	if opt.Keep {
 		net.Final = res.Features
@@ -674,40 +616,110 @@ func BuildMulti(x []float64, inChannels int, shape []int, labels []int, k int, l
 
 // Transform applies a kept net to sets of samples (each m×InChannels×Shape
 // values): lift, normalise, every layer in the frequency domain, back. It
-// returns the features of each set and the last layer's predictions ŷ (nil
-// without layers). Each layer's operators are rebuilt from its stored
-// training spectra, exactly as they were built, and dropped after use.
+// returns the features of each set and the last layer's predictions ŷ on it
+// (nil without layers). The layers are rebuilt one at a time from the
+// stored training input (see MultiNet), so this costs one construction pass
+// plus the sets' own.
 func (n *MultiNet) Transform(sets ...[]float64) ([][]float64, [][]int, error) {
-	if n.Params.Layers > 0 && len(n.Layers) != n.Params.Layers {
+	if n.TrainInput == nil || len(n.Labels) == 0 {
 		return nil, nil, fmt.Errorf("redunet: the net was built without BuildOptions.Keep; it cannot be applied again")
 	}
+	var tr Trace
+	if err := n.run(n.TrainInput, n.Labels, sets, &tr, BuildOptions{noRates: true, Workers: n.Workers}); err != nil {
+		return nil, nil, err
+	}
+	return tr.Eval, tr.EvalPredicted, nil
+}
+
+// run is the construction pass shared by BuildMulti and Transform: z is the
+// prepared (lifted, normalised) training input. Unless opt.noRates it
+// records the rates of the input and of every layer's output in tr.
+func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trace, opt BuildOptions) error {
+	p, k := n.Params, n.K
+	ctx := opt.Context
+	if ctx == nil {
+		ctx = context.Background()
+	}
+	per := n.InChannels * signalSize(n.Shape)
+	for i, e := range evalSets {
+		if len(e)%per != 0 {
+			return fmt.Errorf("redunet: evaluation set %d has %d values, not a multiple of %d×%v", i, len(e), n.InChannels, n.Shape)
+		}
+		if len(e) > 0 {
+			if err := checkData(e, per, make([]int, len(e)/per), 1, false); err != nil {
+				return fmt.Errorf("evaluation set %d: %w", i, err)
+			}
+		}
+	}
 	workers := n.workers()
-	tr := conv.NewTransformer(n.Shape, workers)
-	specs := make([]*conv.Spectra, len(sets))
-	for i, x := range sets {
-		z, err := n.prepare(x)
+	tfm := conv.NewTransformer(n.Shape, workers)
+	sig := n.C * signalSize(n.Shape)
+	m := len(labels)
+	s := tfm.Forward(nil, z, m, n.C)
+	evals := make([]*conv.Spectra, len(evalSets))
+	for i, e := range evalSets {
+		ez, err := n.prepare(e)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		specs[i] = tr.Forward(nil, z, len(z)/(n.C*signalSize(n.Shape)), n.C)
+		if !opt.noRates {
+			tr.EvalInput = append(tr.EvalInput, ez)
+		}
+		evals[i] = tfm.Forward(nil, ez, len(ez)/sig, n.C)
 	}
-	groups := classGroups(n.Labels, n.K)
-	yhat := make([][]int, len(sets))
-	for _, l := range n.Layers {
-		st, err := analyseMulti(l.src, groups, n.Params.EpsSq, n.fullBins(), true, workers)
+	groups := classGroups(labels, k)
+	gamma := make([]float64, k)
+	for j, g := range groups {
+		gamma[j] = float64(len(g)) / float64(m)
+	}
+	fb := n.fullBins()
+	var st *groupStats
+	var err error
+	if !opt.noRates {
+		if st, err = analyseMulti(s, groups, p.EpsSq, fb, p.Layers > 0, workers); err != nil {
+			return err
+		}
+		tr.Input = ratesOf(st, groups)
+	}
+	tr.EvalPredicted = nil
+	for layer := 1; layer <= p.Layers; layer++ {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if opt.noRates {
+			if st, err = analyseMulti(s, groups, p.EpsSq, fb, true, workers); err != nil {
+				return err
+			}
+		}
+		ops := st.ops
+		yhat := forwardMulti(s, ops, gamma, p, workers)
+		tr.EvalPredicted = make([][]int, len(evals))
+		for i, e := range evals {
+			tr.EvalPredicted[i] = forwardMulti(e, ops, gamma, p, workers)
+		}
+		st = nil
+		if opt.noRates {
+			continue
+		}
+		if st, err = analyseMulti(s, groups, p.EpsSq, fb, layer < p.Layers, workers); err != nil {
+			return err
+		}
+		lr := LayerResult{Layer: layer, True: ratesOf(st, groups), Predicted: yhat}
+		pg := classGroups(yhat, k)
+		pst, err := analyseMulti(s, pg, p.EpsSq, fb, false, workers)
 		if err != nil {
-			return nil, nil, err
+			return err
 		}
-		for i, s := range specs {
-			yhat[i] = forwardMulti(s, st.ops, l.gamma, n.Params, workers)
+		lr.Pred = ratesOf(pst, pg)
+		tr.Layers = append(tr.Layers, lr)
+		if opt.OnLayer != nil {
+			opt.OnLayer(lr)
 		}
 	}
-	out := make([][]float64, len(sets))
-	for i, s := range specs {
-		out[i] = n.finish(tr, s)
+	tr.Features = n.finish(tfm, s)
+	tr.Eval = nil
+	for _, e := range evals {
+		tr.Eval = append(tr.Eval, n.finish(tfm, e))
 	}
-	if len(n.Layers) == 0 {
-		yhat = nil
-	}
-	return out, yhat, nil
+	return nil
 }

@@ -298,6 +298,8 @@ type BuildOptions struct {
 	// Workers is the number of goroutines of the multichannel network
 	// (0: runtime.GOMAXPROCS(0)). The result does not depend on it.
 	Workers int
+
+	noRates bool // Transform: skip the rates
 }
 
 // BuildResult is the outcome of BuildVector.

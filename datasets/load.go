@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"strings"
@@ -12,7 +13,8 @@ type Option func(*options)
 
 // options is the configuration that Options set.
 type options struct {
-	limit int // keep only the first limit samples; 0 keeps all
+	limit  int           // keep only the first limit samples; 0 keeps all
+	folder folderOptions // options that only LoadFolder reads (folder.go)
 }
 
 // newOptions applies opts to the default configuration.
@@ -60,6 +62,34 @@ var sources = []source{
 		}
 		return LoadFashionMNIST(dir, split, opts...)
 	}},
+	{"cifar10", "cifar10:DIR", func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
+		if dir == "" {
+			return nil, errors.New("datasets: cifar10 needs a directory: cifar10:DIR")
+		}
+		return LoadCIFAR10(dir, split, opts...)
+	}},
+	{"cifar100", "cifar100:DIR", func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
+		if dir == "" {
+			return nil, errors.New("datasets: cifar100 needs a directory: cifar100:DIR")
+		}
+		return LoadCIFAR100(dir, split, true, opts...)
+	}},
+	{"cifar100-coarse", "cifar100-coarse:DIR", func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
+		if dir == "" {
+			return nil, errors.New("datasets: cifar100-coarse needs a directory: cifar100-coarse:DIR")
+		}
+		return LoadCIFAR100(dir, split, false, opts...)
+	}},
+	{"folder", "folder:DIR", func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
+		if dir == "" {
+			return nil, errors.New("datasets: folder needs a directory: folder:DIR")
+		}
+		if split != "train" && split != "test" {
+			return nil, fmt.Errorf("datasets: folder: unknown split %q (want train or test)", split)
+		}
+		s, _, err := LoadFolder(dir, opts...) // both splits read the whole folder
+		return s, err
+	}},
 }
 
 // Load loads the split ("train" or "test") of the data set named by
@@ -69,6 +99,13 @@ var sources = []source{
 //	mnist:DIR             MNIST from the files in DIR
 //	fashion-mnist         Fashion-MNIST from DefaultFashionMNISTDir
 //	fashion-mnist:DIR     Fashion-MNIST from the files in DIR
+//	cifar10:DIR           CIFAR-10, binary version (LoadCIFAR10)
+//	cifar100:DIR          CIFAR-100, binary version, fine labels (LoadCIFAR100)
+//	cifar100-coarse:DIR   CIFAR-100 with its 20 coarse labels
+//	folder:DIR            one sub-folder of images per class (LoadFolder)
+//
+// A folder has no splits: "train" and "test" both load all of it (select
+// disjoint parts with Set.Subset), and the list of skipped files is dropped.
 //
 // An unknown source is an error that lists the known ones.
 func Load(ctx context.Context, source, split string, opts ...Option) (*Set, error) {

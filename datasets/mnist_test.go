@@ -111,7 +111,7 @@ func TestLoad(t *testing.T) {
 		t.Fatalf("fashion-mnist:DIR: %v", err)
 	}
 	errs := []struct{ source, split, want string }{
-		{"cifar10", "train", `datasets: unknown source "cifar10" (known: mnist[:DIR], fashion-mnist[:DIR])`},
+		{"imagenet", "train", `datasets: unknown source "imagenet" (known: mnist[:DIR], fashion-mnist[:DIR]`},
 		{"MNIST", "train", `unknown source "MNIST"`},
 		{"mnist:", "train", "empty directory"},
 		{"mnist:" + fixtureDir, "valid", `datasets: mnist: unknown split "valid" (want train or test)`},

@@ -12,6 +12,9 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
+
+	"github.com/redunet-go/redunet/conv"
 )
 
 // The model file format, version 1. All integers and floats little-endian.
@@ -42,11 +45,17 @@ var modelMagic = [8]byte{'R', 'E', 'D', 'U', 'N', 'E', 'T', '\n'}
 // million samples fit comfortably).
 const maxHeader = 64 << 20
 
+// A multichannel network (conv1d, conv2d) is stored as its lift kernels,
+// its normalised lifted training input and its final training features,
+// with the training labels: its layers are a deterministic function of
+// those, rebuilt one at a time when it is applied (see MultiNet), which
+// keeps the file ~L times smaller than the layers' operators or inputs.
+
 // Model is a saved network with what is needed to use it: the architecture,
 // the parameters, the class names, the shape of one input sample and the
 // network itself.
 type Model struct {
-	// Arch is the architecture: "vector".
+	// Arch is the architecture: "vector", "conv1d" or "conv2d".
 	Arch string
 	// Classes are the class names, indexed by label.
 	Classes []string
@@ -56,6 +65,16 @@ type Model struct {
 	Meta map[string]string
 	// Vector is the network, for Arch "vector".
 	Vector *VectorNet
+	// Multi is the network, for Arch "conv1d" and "conv2d".
+	Multi *MultiNet
+}
+
+// liftInfo describes a lift in the header; its kernels are a section.
+type liftInfo struct {
+	In   int `json:"in"`
+	Out  int `json:"out"`
+	K    int `json:"k"`
+	Dims int `json:"dims"`
 }
 
 // SaveOptions control how a model is written.
@@ -81,6 +100,11 @@ type modelHeader struct {
 	DType      string            `json:"dtype"`
 	Sections   []sectionInfo     `json:"sections"`
 	Meta       map[string]string `json:"meta,omitempty"`
+	// Multichannel networks only.
+	Shape      []int     `json:"shape,omitempty"`
+	InChannels int       `json:"in_channels,omitempty"`
+	Channels   int       `json:"channels,omitempty"`
+	Lift       *liftInfo `json:"lift,omitempty"`
 }
 
 // Save writes the model to path atomically: to a temporary file in the same
@@ -116,25 +140,13 @@ func (m *Model) Save(path string, opt SaveOptions) (err error) {
 
 // Write writes the model in the model file format to w.
 func (m *Model) Write(w io.Writer, opt SaveOptions) error {
-	if m.Arch != "vector" || m.Vector == nil {
-		return fmt.Errorf("redunet: cannot save a model of architecture %q", m.Arch)
+	h, arrays, err := m.encode()
+	if err != nil {
+		return err
 	}
-	n := m.Vector
-	if len(n.Labels) == 0 || n.Final == nil || len(n.Layers) != n.Params.Layers {
-		return errors.New("redunet: the network was built without BuildOptions.Keep; it cannot be saved")
-	}
-	h := modelHeader{Arch: m.Arch, Params: n.Params, Classes: m.Classes, InputShape: m.InputShape,
-		Dim: n.D, Labels: n.Labels, DType: "float64", Meta: m.Meta}
 	if opt.Float32 {
 		h.DType = "float32"
 	}
-	var arrays [][]float64
-	for i, l := range n.Layers {
-		arrays = append(arrays, l.src)
-		h.Sections = append(h.Sections, sectionInfo{Name: fmt.Sprintf("layer%d/input", i+1), Count: len(l.src)})
-	}
-	arrays = append(arrays, n.Final)
-	h.Sections = append(h.Sections, sectionInfo{Name: "output", Count: len(n.Final)})
 	hj, err := json.Marshal(h)
 	if err != nil {
 		return err
@@ -165,6 +177,48 @@ func (m *Model) Write(w io.Writer, opt SaveOptions) error {
 	return err
 }
 
+// encode returns the header and the arrays of the model's sections.
+func (m *Model) encode() (*modelHeader, [][]float64, error) {
+	h := &modelHeader{Arch: m.Arch, Classes: m.Classes, InputShape: m.InputShape, DType: "float64", Meta: m.Meta}
+	var arrays [][]float64
+	add := func(name string, a []float64) {
+		arrays = append(arrays, a)
+		h.Sections = append(h.Sections, sectionInfo{Name: name, Count: len(a)})
+	}
+	switch {
+	case m.Arch == "vector" && m.Vector != nil:
+		n := m.Vector
+		if len(n.Labels) == 0 || n.Final == nil || len(n.Layers) != n.Params.Layers {
+			return nil, nil, errors.New("redunet: the network was built without BuildOptions.Keep; it cannot be saved")
+		}
+		h.Params, h.Dim, h.Labels = n.Params, n.D, n.Labels
+		for i, l := range n.Layers {
+			add(fmt.Sprintf("layer%d/input", i+1), l.src)
+		}
+		add("output", n.Final)
+	case (m.Arch == "conv1d" || m.Arch == "conv2d") && m.Multi != nil:
+		n := m.Multi
+		if len(n.Labels) == 0 || n.Final == nil || n.TrainInput == nil {
+			return nil, nil, errors.New("redunet: the network was built without BuildOptions.Keep; it cannot be saved")
+		}
+		if len(n.Shape) != map[string]int{"conv1d": 1, "conv2d": 2}[m.Arch] {
+			return nil, nil, fmt.Errorf("redunet: architecture %s with signals of shape %v", m.Arch, n.Shape)
+		}
+		h.Params, h.Labels = n.Params, n.Labels
+		h.Shape, h.InChannels, h.Channels = n.Shape, n.InChannels, n.C
+		h.Dim = n.C * signalSize(n.Shape)
+		if n.Lift != nil {
+			h.Lift = &liftInfo{In: n.Lift.In, Out: n.Lift.Out, K: n.Lift.K, Dims: n.Lift.Dims}
+			add("lift/kernels", n.Lift.Kernels)
+		}
+		add("train_input", n.TrainInput)
+		add("output", n.Final)
+	default:
+		return nil, nil, fmt.Errorf("redunet: cannot save a model of architecture %q", m.Arch)
+	}
+	return h, arrays, nil
+}
+
 // LoadModel reads a model file written by Save, checking its magic number,
 // version, checksum and every size before trusting it, and rebuilds the
 // network's operators. Errors name the file.
@@ -191,8 +245,8 @@ func ReadModel(data []byte) (*Model, error) {
 	if len(data) < 16+sha256.Size {
 		return nil, fmt.Errorf("truncated: %d bytes: %w", len(data), io.ErrUnexpectedEOF)
 	}
-	body, want := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
-	if got := sha256.Sum256(body); !bytes.Equal(got[:], want) {
+	body, sum := data[:len(data)-sha256.Size], data[len(data)-sha256.Size:]
+	if got := sha256.Sum256(body); !bytes.Equal(got[:], sum) {
 		return nil, errors.New("checksum mismatch: the file is truncated or corrupt")
 	}
 	hlen := int(binary.LittleEndian.Uint32(data[12:16]))
@@ -202,9 +256,6 @@ func ReadModel(data []byte) (*Model, error) {
 	var h modelHeader
 	if err := json.Unmarshal(body[16:16+hlen], &h); err != nil {
 		return nil, fmt.Errorf("header: %w", err)
-	}
-	if h.Arch != "vector" {
-		return nil, fmt.Errorf("unknown architecture %q", h.Arch)
 	}
 	if err := h.Params.Validate(); err != nil {
 		return nil, err
@@ -219,17 +270,52 @@ func ReadModel(data []byte) (*Model, error) {
 	}
 	k := len(h.Classes)
 	m, d := len(h.Labels), h.Dim
-	if d <= 0 || m == 0 || k == 0 {
+	if d <= 0 || m == 0 || k == 0 || d > 1<<30 || m > 1<<30 {
 		return nil, fmt.Errorf("header: dim %d, %d labels, %d classes", d, m, k)
 	}
-	if len(h.Sections) != h.Params.Layers+1 {
-		return nil, fmt.Errorf("header: %d sections for %d layers", len(h.Sections), h.Params.Layers)
+	// The sections each architecture has, with their sizes.
+	var want []sectionInfo
+	var lift *conv.Lift
+	switch h.Arch {
+	case "vector":
+		for i := 0; i < h.Params.Layers; i++ {
+			want = append(want, sectionInfo{fmt.Sprintf("layer%d/input", i+1), m * d})
+		}
+	case "conv1d", "conv2d":
+		dims := map[string]int{"conv1d": 1, "conv2d": 2}[h.Arch]
+		if len(h.Shape) != dims {
+			return nil, fmt.Errorf("header: %s with signal shape %v", h.Arch, h.Shape)
+		}
+		if h.Lift != nil {
+			l := h.Lift
+			if l.In != h.InChannels || l.Out != h.Channels || l.Dims != dims || l.K < 1 || l.K > 1<<10 {
+				return nil, fmt.Errorf("header: lift %+v for %d→%d channels, %d-D", *l, h.InChannels, h.Channels, dims)
+			}
+			lift = &conv.Lift{In: l.In, Out: l.Out, K: l.K, Dims: l.Dims}
+			n := l.Out * l.In
+			for i := 0; i < dims; i++ {
+				n *= l.K
+			}
+			want = append(want, sectionInfo{"lift/kernels", n})
+		} else if h.InChannels != h.Channels {
+			return nil, fmt.Errorf("header: %d input channels and %d channels without a lift", h.InChannels, h.Channels)
+		}
+		if c := h.Channels; c < 1 || h.InChannels < 1 || slices.Min(h.Shape) < 1 || d != c*signalSize(h.Shape) {
+			return nil, fmt.Errorf("header: dim %d for %d channels of shape %v", d, c, h.Shape)
+		}
+		want = append(want, sectionInfo{"train_input", m * d})
+	default:
+		return nil, fmt.Errorf("unknown architecture %q", h.Arch)
+	}
+	want = append(want, sectionInfo{"output", m * d})
+	if len(h.Sections) != len(want) {
+		return nil, fmt.Errorf("header: %d sections, want %d", len(h.Sections), len(want))
 	}
 	payload := body[16+hlen:]
 	total := 0
-	for _, s := range h.Sections {
-		if s.Count != m*d {
-			return nil, fmt.Errorf("section %s has %d values, want %d×%d", s.Name, s.Count, m, d)
+	for i, s := range h.Sections {
+		if s != want[i] {
+			return nil, fmt.Errorf("header: section %q of %d values, want %q of %d", s.Name, s.Count, want[i].Name, want[i].Count)
 		}
 		total += s.Count
 	}
@@ -237,8 +323,8 @@ func ReadModel(data []byte) (*Model, error) {
 		return nil, fmt.Errorf("payload is %d bytes, want %d", len(payload), total*size)
 	}
 	arrays := make([][]float64, len(h.Sections))
-	for i := range arrays {
-		a := make([]float64, m*d)
+	for i, s := range h.Sections {
+		a := make([]float64, s.Count)
 		for j := range a {
 			if size == 8 {
 				a[j] = math.Float64frombits(binary.LittleEndian.Uint64(payload[:8]))
@@ -249,14 +335,33 @@ func ReadModel(data []byte) (*Model, error) {
 		}
 		arrays[i] = a
 	}
-	if err := checkData(arrays[0], d, h.Labels, k, true); err != nil {
+	for _, a := range arrays {
+		if err := checkData(a, len(a), []int{0}, 1, false); err != nil && len(a) > 0 {
+			return nil, err
+		}
+	}
+	if err := checkData(arrays[len(arrays)-1], d, h.Labels, k, true); err != nil {
 		return nil, err
 	}
-	net, err := rebuildVector(h.Params, d, k, h.Labels, arrays)
+	model := &Model{Arch: h.Arch, Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta}
+	if h.Arch == "vector" {
+		net, err := rebuildVector(h.Params, d, k, h.Labels, arrays)
+		if err != nil {
+			return nil, err
+		}
+		model.Vector = net
+		return model, nil
+	}
+	if lift != nil {
+		lift.Kernels, arrays = arrays[0], arrays[1:]
+	}
+	net, err := NewMultiNet(h.InChannels, h.Shape, k, lift, h.Params)
 	if err != nil {
 		return nil, err
 	}
-	return &Model{Arch: h.Arch, Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta, Vector: net}, nil
+	net.Labels, net.TrainInput, net.Final = h.Labels, arrays[0], arrays[1]
+	model.Multi = net
+	return model, nil
 }
 
 // rebuildVector rebuilds the layers of a vector net from the training

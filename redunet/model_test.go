@@ -7,6 +7,8 @@ import (
 	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/redunet-go/redunet/conv"
 )
 
 func goldenModel(t *testing.T) (*Model, []float64) {
@@ -120,4 +122,61 @@ func TestModelSaveAtomic(t *testing.T) {
 		t.Fatal(err)
 	}
 	_ = x
+}
+
+// TestMultiModelRoundTrip: a saved and reloaded multichannel model (with a
+// lift) transforms new data exactly as the construction pass did.
+func TestMultiModelRoundTrip(t *testing.T) {
+	x, y := golden2DInput()
+	lift, err := conv.NewGaussianLift(2, 3, 2, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := x[:2*24]
+	res, err := BuildMulti(x, 2, []int{3, 4}, y, 2, lift, DefaultParams(3), BuildOptions{Keep: true, Eval: [][]float64{test}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Model{Arch: "conv2d", Classes: []string{"a", "b"}, InputShape: []int{2, 3, 4}, Multi: res.Net}
+	for _, f32 := range []bool{false, true} {
+		path := filepath.Join(t.TempDir(), "m.rdn")
+		if err := m.Save(path, SaveOptions{Float32: f32}); err != nil {
+			t.Fatal(err)
+		}
+		got, err := LoadModel(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if got.Multi == nil || got.Multi.C != 3 || got.Multi.Lift == nil || got.Multi.Lift.K != 2 {
+			t.Fatalf("float32=%v: net not restored: %+v", f32, got.Multi)
+		}
+		feats, yh, err := got.Multi.Transform(test)
+		if err != nil {
+			t.Fatal(err)
+		}
+		tol := 0.0
+		if f32 {
+			tol = 1e-5 // inputs and kernels rounded to float32 (~6e-8 relative)
+		}
+		assertClose(t, "reloaded conv2d features", feats[0], res.Eval[0], tol)
+		if !equalInts(yh[0], res.EvalPredicted[0]) {
+			t.Errorf("float32=%v: ŷ %v, want %v", f32, yh[0], res.EvalPredicted[0])
+		}
+	}
+	var buf bytes.Buffer
+	if err := m.Write(&buf, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	good := buf.Bytes()
+	for i := 0; i < len(good); i += 7 {
+		bad := append([]byte(nil), good...)
+		bad[i] ^= 1
+		if _, err := ReadModel(bad); err == nil {
+			t.Fatalf("a conv2d model with byte %d flipped was accepted", i)
+		}
+	}
+	// The wrong architecture for the signals is refused on saving.
+	if err := (&Model{Arch: "conv1d", Multi: res.Net}).Write(&buf, SaveOptions{}); err == nil {
+		t.Error("saved 2-D signals as conv1d")
+	}
 }

@@ -11,8 +11,8 @@ import (
 	"github.com/redunet-go/redunet/datasets"
 )
 
-// imageSet returns a set of n 1×h×w images with pixel values from fill.
-func imageSet(n, h, w int, fill func(k, i, j int) float64) *datasets.Set {
+// polarImages returns a set of n 1×h×w images with pixel values from fill.
+func polarImages(n, h, w int, fill func(k, i, j int) float64) *datasets.Set {
 	s := &datasets.Set{Name: "images", X: make([]float64, n*h*w), Shape: []int{1, h, w},
 		Labels: make([]int, n), Classes: []string{"a", "b"}}
 	for k := range n {
@@ -26,15 +26,15 @@ func imageSet(n, h, w int, fill func(k, i, j int) float64) *datasets.Set {
 	return s
 }
 
-// randomImages returns n random 1×h×w images, seeded.
-func randomImages(n, h, w int, seed uint64) *datasets.Set {
+// polarRandomImages returns n random 1×h×w images, seeded.
+func polarRandomImages(n, h, w int, seed uint64) *datasets.Set {
 	rng := rand.New(rand.NewPCG(seed, 1))
-	return imageSet(n, h, w, func(_, _, _ int) float64 { return rng.Float64() })
+	return polarImages(n, h, w, func(_, _, _ int) float64 { return rng.Float64() })
 }
 
-// rot90 rotates the n×n images of s by 90° counter-clockwise as displayed,
+// polarRot90 rotates the n×n images of s by 90° counter-clockwise as displayed,
 // as np.rot90 does: out[i][j] = in[j][n−1−i].
-func rot90(s *datasets.Set) *datasets.Set {
+func polarRot90(s *datasets.Set) *datasets.Set {
 	n := s.Shape[1]
 	out := *s
 	out.X = make([]float64, len(s.X))
@@ -55,7 +55,7 @@ func polarAt(p *datasets.Set, k, c, t int) float64 {
 }
 
 func TestPolarShapeLabels(t *testing.T) {
-	s := randomImages(3, 28, 28, 1)
+	s := polarRandomImages(3, 28, 28, 1)
 	p, err := datasets.Polar(s, 15, 200)
 	if err != nil {
 		t.Fatal(err)
@@ -73,7 +73,7 @@ func TestPolarShapeLabels(t *testing.T) {
 	}
 	// Odd sizes and one radius or one angle work too.
 	for _, c := range [][4]int{{5, 7, 1, 1}, {28, 28, 1, 9}, {9, 4, 3, 1}} {
-		p, err := datasets.Polar(randomImages(2, c[0], c[1], 2), c[2], c[3])
+		p, err := datasets.Polar(polarRandomImages(2, c[0], c[1], 2), c[2], c[3])
 		if err != nil || p.Validate() != nil || !slices.Equal(p.Shape, []int{c[2], c[3]}) {
 			t.Errorf("%v: %v, shape %v", c, err, p.Shape)
 		}
@@ -81,10 +81,10 @@ func TestPolarShapeLabels(t *testing.T) {
 }
 
 func TestPolarErrors(t *testing.T) {
-	good := randomImages(2, 28, 28, 1)
+	good := polarRandomImages(2, 28, 28, 1)
 	rgb := &datasets.Set{Name: "rgb", X: make([]float64, 2*3*4*4), Shape: []int{3, 4, 4}, Labels: []int{0, 1}, Classes: []string{"a", "b"}}
 	flat := &datasets.Set{Name: "flat", X: make([]float64, 2*16), Shape: []int{16}, Labels: []int{0, 1}, Classes: []string{"a", "b"}}
-	short := randomImages(2, 28, 28, 1)
+	short := polarRandomImages(2, 28, 28, 1)
 	short.X = short.X[:100]
 	cases := []struct {
 		name          string
@@ -112,7 +112,7 @@ func TestPolarErrors(t *testing.T) {
 func TestPolarRadial(t *testing.T) {
 	const n, sigma = 28, 5.0
 	c := float64(n-1) / 2
-	s := imageSet(1, n, n, func(_, i, j int) float64 {
+	s := polarImages(1, n, n, func(_, i, j int) float64 {
 		r2 := (float64(i)-c)*(float64(i)-c) + (float64(j)-c)*(float64(j)-c)
 		return math.Exp(-r2 / (2 * sigma * sigma))
 	})
@@ -152,7 +152,7 @@ func TestPolarBrightPixel(t *testing.T) {
 		{"on the sampled row", 14, 7, 0},           // 0° and 360°
 	}
 	for _, c := range cases {
-		s := imageSet(1, 28, 28, func(_, i, j int) float64 {
+		s := polarImages(1, 28, 28, func(_, i, j int) float64 {
 			if i == c.row && j == c.col {
 				return 1
 			}
@@ -178,7 +178,7 @@ func TestPolarBrightPixel(t *testing.T) {
 	// In 1° steps, the pixel right of centre lights column 7 only around
 	// 180°: it is 6.5 pixels from the centre, so the bilinear footprint of
 	// ±1 pixel (±√2 on a diagonal) spans less than ±13°.
-	s := imageSet(1, 28, 28, func(_, i, j int) float64 {
+	s := polarImages(1, 28, 28, func(_, i, j int) float64 {
 		if i == 13 && j == 20 {
 			return 1
 		}
@@ -208,7 +208,7 @@ func TestPolarBrightPixel(t *testing.T) {
 // 90°. The last angle, 360°, repeats the first, so the shift is cyclic over
 // the first T−1 angles.
 func TestPolarRotationIsShift(t *testing.T) {
-	s := randomImages(2, 28, 28, 3)
+	s := polarRandomImages(2, 28, 28, 3)
 	for _, T := range []int{5, 9, 13} { // steps of 90°, 45°, 30°
 		base, err := datasets.Polar(s, 15, T)
 		if err != nil {
@@ -217,7 +217,7 @@ func TestPolarRotationIsShift(t *testing.T) {
 		quarter := (T - 1) / 4
 		r := s
 		for k := 1; k <= 3; k++ {
-			r = rot90(r)
+			r = polarRot90(r)
 			p, err := datasets.Polar(r, 15, T)
 			if err != nil {
 				t.Fatal(err)
@@ -245,7 +245,7 @@ func TestPolarRotationIsShift(t *testing.T) {
 func TestPolarLinearImage(t *testing.T) {
 	const n, T = 28, 7 // 60° steps
 	f := func(row, col float64) float64 { return 1 + 0.5*col + 0.25*row }
-	s := imageSet(1, n, n, func(_, i, j int) float64 { return f(float64(i), float64(j)) })
+	s := polarImages(1, n, n, func(_, i, j int) float64 { return f(float64(i), float64(j)) })
 	p, err := datasets.Polar(s, 15, T)
 	if err != nil {
 		t.Fatal(err)
@@ -266,7 +266,7 @@ func TestPolarLinearImage(t *testing.T) {
 }
 
 func BenchmarkPolarMNIST(b *testing.B) {
-	s := randomImages(100, 28, 28, 1)
+	s := polarRandomImages(100, 28, 28, 1)
 	for b.Loop() {
 		if _, err := datasets.Polar(s, 15, 200); err != nil {
 			b.Fatal(err)

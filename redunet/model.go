@@ -105,6 +105,8 @@ type modelHeader struct {
 	InChannels int       `json:"in_channels,omitempty"`
 	Channels   int       `json:"channels,omitempty"`
 	Lift       *liftInfo `json:"lift,omitempty"`
+	// TrainPredicted is the last layer's ŷ on the training data.
+	TrainPredicted []int `json:"train_predicted,omitempty"`
 }
 
 // Save writes the model to path atomically: to a temporary file in the same
@@ -205,7 +207,7 @@ func (m *Model) encode() (*modelHeader, [][]float64, error) {
 			return nil, nil, fmt.Errorf("redunet: architecture %s with signals of shape %v", m.Arch, n.Shape)
 		}
 		h.Params, h.Labels = n.Params, n.Labels
-		h.Shape, h.InChannels, h.Channels = n.Shape, n.InChannels, n.C
+		h.Shape, h.InChannels, h.Channels, h.TrainPredicted = n.Shape, n.InChannels, n.C, n.TrainPredicted
 		h.Dim = n.C * signalSize(n.Shape)
 		if n.Lift != nil {
 			h.Lift = &liftInfo{In: n.Lift.In, Out: n.Lift.Out, K: n.Lift.K, Dims: n.Lift.Dims}
@@ -359,7 +361,15 @@ func ReadModel(data []byte) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	net.Labels, net.TrainInput, net.Final = h.Labels, arrays[0], arrays[1]
+	if len(h.TrainPredicted) != 0 && len(h.TrainPredicted) != m {
+		return nil, fmt.Errorf("header: %d training predictions for %d labels", len(h.TrainPredicted), m)
+	}
+	for _, v := range h.TrainPredicted {
+		if v < 0 || v >= k {
+			return nil, fmt.Errorf("header: training prediction %d out of range", v)
+		}
+	}
+	net.Labels, net.TrainInput, net.Final, net.TrainPredicted = h.Labels, arrays[0], arrays[1], h.TrainPredicted
 	model.Multi = net
 	return model, nil
 }

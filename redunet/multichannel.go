@@ -42,6 +42,8 @@ type MultiNet struct {
 	Labels     []int
 	TrainInput []float64
 	Final      []float64
+	// TrainPredicted is the last layer's ŷ on the training data (kept).
+	TrainPredicted []int
 	// Workers is the number of goroutines (0: runtime.GOMAXPROCS(0)). The
 	// results do not depend on it.
 	Workers int
@@ -92,8 +94,11 @@ func signalSize(shape []int) int {
 // which the rates are divided (SPEC §1).
 func (n *MultiNet) fullBins() int { return signalSize(n.Shape) }
 
-// prepare lifts (if the net has a lift) and normalises a set of m samples
-// of InChannels×Shape values, returning m×C×Shape values.
+// Prepare lifts (if the net has a lift) and normalises a set of m samples
+// of InChannels×Shape values, returning m×C×Shape values: the input of the
+// first layer, which the evaluation protocol calls the raw (lifted) input.
+func (n *MultiNet) Prepare(x []float64) ([]float64, error) { return n.prepare(x) }
+
 func (n *MultiNet) prepare(x []float64) ([]float64, error) {
 	per := n.InChannels * signalSize(n.Shape)
 	if len(x)%per != 0 {
@@ -610,6 +615,9 @@ func BuildMulti(x []float64, inChannels int, shape []int, labels []int, k int, l
 	}
 	if opt.Keep {
 		net.Final = res.Features
+		if n := len(res.Layers); n > 0 {
+			net.TrainPredicted = res.Layers[n-1].Predicted
+		}
 	}
 	return res, nil
 }

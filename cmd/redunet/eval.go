@@ -17,9 +17,10 @@ var evalCmd = &command{
 	usage: `Usage: redunet eval -model FILE [flags]
 
 Loads a model saved by 'redunet train', transforms the first -test-per-class
-test samples of each of the model's classes, fits every classifier on the
-model's training features (and, for comparison, on its raw training input),
-and prints the accuracy table.
+test samples of each of the model's classes (and with -shifts all the
+all-shifts test set), fits every classifier on the model's training features
+(and, for comparison, on its raw or lifted training input), and prints the
+accuracy table.
 
 Example:
   redunet eval -model model.rdn -test-per-class 100
@@ -31,14 +32,15 @@ Flags:
 
 // evalReport is what eval prints with -json.
 type evalReport struct {
-	Model       string             `json:"model"`
-	Data        string             `json:"data"`
-	Classes     []string           `json:"classes"`
-	Arch        string             `json:"arch"`
-	Params      redunet.Params     `json:"params"`
-	TestSamples int                `json:"test_samples"`
-	Accuracy    []accuracy         `json:"accuracy"`
-	Seconds     map[string]float64 `json:"seconds"`
+	Model        string             `json:"model"`
+	Data         string             `json:"data"`
+	Classes      []string           `json:"classes"`
+	Arch         string             `json:"arch"`
+	Params       redunet.Params     `json:"params"`
+	TestSamples  int                `json:"test_samples"`
+	ShiftSamples int                `json:"shift_samples,omitempty"`
+	Accuracy     []accuracy         `json:"accuracy"`
+	Seconds      map[string]float64 `json:"seconds"`
 }
 
 func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -46,6 +48,9 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		modelPath  string
 		source     string
 		testPer    int
+		shifts     string
+		shiftPer   int
+		workers    int
 		jsonOut    bool
 		quiet      bool
 		rank, knnK int
@@ -53,6 +58,9 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	fs.StringVar(&modelPath, "model", "", "model file written by 'redunet train' (required)")
 	fs.StringVar(&source, "data", "", "data source of the test split (default: the one the model was trained on)")
 	fs.IntVar(&testPer, "test-per-class", 100, "test samples per class: the first N of each class (-1 or 0: all)")
+	fs.StringVar(&shifts, "shifts", "none", "also evaluate on the all-shifts test set (all) or not (none)")
+	fs.IntVar(&shiftPer, "shift-per-class", 10, "test samples per class that the all-shifts set shifts")
+	fs.IntVar(&workers, "workers", 0, "goroutines (0: all cores)")
 	fs.BoolVar(&jsonOut, "json", false, "print a JSON report instead of tables")
 	fs.BoolVar(&quiet, "q", false, "print nothing but errors (and the -json report)")
 	fs.IntVar(&rank, "rank", 10, "subspace rank r of the nearest-subspace classifier")
@@ -64,6 +72,9 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if rank < 1 || knnK < 1 {
 			return usagef("-rank and -k must be ≥ 1")
 		}
+		if shifts != "none" && shifts != "all" {
+			return usagef("-shifts %q: want all or none", shifts)
+		}
 		var w io.Writer = e.stdout
 		if jsonOut || quiet {
 			w = io.Discard
@@ -73,14 +84,23 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		net := m.Vector
 		if source == "" {
 			source = m.Meta["data"]
 		}
 		if source == "" {
 			return usagef("the model does not say what data it was trained on: give -data")
 		}
-		rep := evalReport{Model: modelPath, Data: source, Classes: m.Classes, Arch: m.Arch, Params: net.Params, Seconds: map[string]float64{}}
+		var af archFlags
+		af.fromModel(m)
+		var p redunet.Params
+		var k, trainN int
+		if m.Vector != nil {
+			p, k, trainN = m.Vector.Params, m.Vector.K, len(m.Vector.Labels)
+		} else {
+			p, k, trainN = m.Multi.Params, m.Multi.K, len(m.Multi.Labels)
+			m.Multi.Workers = workers
+		}
+		rep := evalReport{Model: modelPath, Data: source, Classes: m.Classes, Arch: m.Arch, Params: p, Seconds: map[string]float64{}}
 		rep.Seconds["load_model"] = time.Since(t0).Seconds()
 		t1 := time.Now()
 		all, err := datasets.Load(ctx, source, "test")
@@ -91,21 +111,70 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		if test.Dim() != net.D {
-			return fmt.Errorf("%s has samples of dimension %d (shape %v); the model takes %d (shape %v)", test.Name, test.Dim(), test.Shape, net.D, m.InputShape)
+		if test, _, _, err = af.layout(test); err != nil {
+			return err
 		}
+		if fmt.Sprint(test.Shape) != fmt.Sprint(m.InputShape) {
+			return fmt.Errorf("%s has samples of shape %v; the model takes %v", test.Name, test.Shape, m.InputShape)
+		}
+		test.Name = "test"
+		sets := []*datasets.Set{test}
 		rep.TestSamples = test.Len()
+		if shifts == "all" {
+			sh, err := allShifts(test, af.arch, shiftPer)
+			if err != nil {
+				return err
+			}
+			sh.Name = "shifts"
+			sets = append(sets, sh)
+			rep.ShiftSamples = sh.Len()
+		}
 		rep.Seconds["load_data"] = time.Since(t1).Seconds()
+		fmt.Fprintf(w, "model: %s: %s ReduNet, %d layers, η = %g, ε² = %g, λ = %g, %d classes, %d training samples\n",
+			modelPath, m.Arch, p.Layers, p.Eta, p.EpsSq, p.Lambda, k, trainN)
+		for _, s := range sets {
+			fmt.Fprintf(w, "%s: %d samples\n", s.Name, s.Len())
+		}
+		fmt.Fprintln(w)
+
 		t2 := time.Now()
-		feat, yhat := net.Transform(nil, test.X)
+		var trainSplit split
+		splits := make([]split, len(sets))
+		for i, s := range sets {
+			splits[i] = split{name: s.Name, raw: s.X, labels: s.Labels}
+		}
+		var d int
+		if n := m.Vector; n != nil {
+			d = n.D
+			trainSplit = split{name: "train", raw: n.TrainInput(), feat: n.Final, labels: n.Labels, redunet: n.TrainPredicted()}
+			for i := range splits {
+				splits[i].feat, splits[i].redunet = n.Transform(nil, splits[i].raw)
+			}
+		} else {
+			n := m.Multi
+			d = len(n.Final) / len(n.Labels)
+			trainSplit = split{name: "train", raw: n.TrainInput, feat: n.Final, labels: n.Labels, redunet: n.TrainPredicted}
+			xs := make([][]float64, len(sets))
+			for i, s := range sets {
+				xs[i] = s.X
+			}
+			feats, yh, err := n.Transform(xs...)
+			if err != nil {
+				return err
+			}
+			for i := range splits {
+				splits[i].feat = feats[i]
+				if yh != nil {
+					splits[i].redunet = yh[i]
+				}
+				if splits[i].raw, err = n.Prepare(splits[i].raw); err != nil {
+					return err
+				}
+			}
+		}
 		rep.Seconds["transform"] = time.Since(t2).Seconds()
-		fmt.Fprintf(w, "model: %s: %s ReduNet, %d layers, η = %g, ε² = %g, λ = %g, %d classes, %d training samples, d = %d\n",
-			modelPath, m.Arch, net.Params.Layers, net.Params.Eta, net.Params.EpsSq, net.Params.Lambda, net.K, len(net.Labels), net.D)
-		fmt.Fprintf(w, "test:  %s, %d samples\n\n", test.Name, test.Len())
 		t3 := time.Now()
-		trainSplit := split{name: "train", raw: net.TrainInput(), feat: net.Final, labels: net.Labels, redunet: net.TrainPredicted()}
-		testSplit := split{name: "test", raw: test.X, feat: feat, labels: test.Labels, redunet: yhat}
-		acc, err := evaluate(net.D, net.K, trainSplit, []split{testSplit}, rank, knnK)
+		acc, err := evaluate(d, k, trainSplit, splits, rank, knnK)
 		if err != nil {
 			return err
 		}

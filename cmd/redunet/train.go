@@ -6,9 +6,10 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
+	"slices"
 	"time"
 
+	"github.com/redunet-go/redunet/datasets"
 	"github.com/redunet-go/redunet/eval"
 	"github.com/redunet-go/redunet/redunet"
 )
@@ -21,10 +22,13 @@ var trainCmd = &command{
 Builds a ReduNet layer by layer on the training split of -data (the first
 -train-per-class samples of each class, in file order), prints the rates of
 every layer, saves the model to -o, and with -test-per-class evaluates the
-features on the test split with every classifier.
+features on the test split with every classifier (and with -shifts all on the
+all-shifts test set too).
 
-Example:
+Examples:
   redunet train -data mnist -classes 0-9 -train-per-class 100 -layers 20 -test-per-class 100 -o model.rdn
+  redunet train -arch conv2d -channels 75 -kernel 9 -train-per-class 10 -layers 25 -test-per-class 10 -shifts all
+  redunet train -arch conv1d -channels 20 -kernel 5 -train-per-class 10 -layers 40 -test-per-class 10 -shifts all
 
 Flags:
 `,
@@ -38,6 +42,7 @@ type layerReport struct {
 	Pred  redunet.Rates `json:"pred"`
 	// Accuracy of the layer's own predictions ŷ on the training data.
 	TrainAccuracy float64 `json:"train_accuracy"`
+	Seconds       float64 `json:"seconds"`
 }
 
 // trainReport is what train prints with -json.
@@ -45,9 +50,11 @@ type trainReport struct {
 	Data         string             `json:"data"`
 	Classes      []string           `json:"classes"`
 	Arch         string             `json:"arch"`
+	InputShape   []int              `json:"input_shape"`
 	Dim          int                `json:"dim"`
 	TrainSamples int                `json:"train_samples"`
 	TestSamples  int                `json:"test_samples,omitempty"`
+	ShiftSamples int                `json:"shift_samples,omitempty"`
 	Params       redunet.Params     `json:"params"`
 	Input        redunet.Rates      `json:"input_rates"`
 	Layers       []layerReport      `json:"layers"`
@@ -59,10 +66,12 @@ type trainReport struct {
 func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	var (
 		data       dataFlags
+		af         archFlags
 		p          redunet.Params
-		arch       string
 		trainPer   int
 		testPer    int
+		shifts     string
+		shiftPer   int
 		out        string
 		float32    bool
 		jsonOut    bool
@@ -72,7 +81,9 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	data.register(fs, "mnist")
 	fs.IntVar(&trainPer, "train-per-class", 100, "training samples per class: the first N of each class in file order (0: all)")
 	fs.IntVar(&testPer, "test-per-class", 0, "also evaluate on the first N test samples per class (0: no evaluation; -1: all)")
-	fs.StringVar(&arch, "arch", "vector", "architecture: vector")
+	fs.StringVar(&shifts, "shifts", "none", "with -test-per-class: also evaluate on the all-shifts test set (all) or not (none)")
+	fs.IntVar(&shiftPer, "shift-per-class", 10, "test samples per class that the all-shifts set shifts")
+	af.register(fs)
 	paramFlags(fs, &p)
 	fs.StringVar(&out, "o", "", "save the model to this file (written atomically)")
 	fs.BoolVar(&float32, "float32", false, "store the model in single precision (half the size)")
@@ -84,8 +95,8 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err := p.Validate(); err != nil {
 			return usageError{err}
 		}
-		if arch != "vector" {
-			return usagef("-arch %q: the architectures are: vector", arch)
+		if err := af.check(); err != nil {
+			return err
 		}
 		if rank < 1 || knnK < 1 {
 			return usagef("-rank and -k must be ≥ 1")
@@ -93,38 +104,64 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if trainPer < 0 {
 			return usagef("-train-per-class %d: want ≥ 0", trainPer)
 		}
+		if shifts != "none" && shifts != "all" {
+			return usagef("-shifts %q: want all or none", shifts)
+		}
+		if shifts == "all" && testPer == 0 {
+			return usagef("-shifts all needs -test-per-class")
+		}
 		var w io.Writer = e.stdout
 		if jsonOut || quiet {
 			w = io.Discard
 		}
-		rep := trainReport{Data: data.source, Arch: arch, Params: p, Seconds: map[string]float64{}}
+		rep := trainReport{Data: data.source, Arch: af.arch, Params: p, Seconds: map[string]float64{}}
 		t0 := time.Now()
 		train, err := data.load(ctx, "train", trainPer, 0)
 		if err != nil {
 			return err
 		}
-		rep.Classes, rep.Dim, rep.TrainSamples = train.Classes, train.Dim(), train.Len()
-		var evalSets [][]float64
-		var test *splitData
+		train, cin, shape, err := af.layout(train)
+		if err != nil {
+			return err
+		}
+		rep.Classes, rep.InputShape, rep.TrainSamples = train.Classes, train.Shape, train.Len()
+		var evalSets []*datasets.Set
 		if testPer != 0 {
 			ts, err := data.load(ctx, "test", max(testPer, 0), 0)
 			if err != nil {
 				return err
 			}
-			if strings.Join(ts.Classes, "\x00") != strings.Join(train.Classes, "\x00") {
+			if !slices.Equal(ts.Classes, train.Classes) {
 				return fmt.Errorf("the test split's classes %v differ from the training split's %v", ts.Classes, train.Classes)
 			}
-			test = &splitData{x: ts.X, labels: ts.Labels}
-			evalSets = [][]float64{ts.X}
+			if ts, _, _, err = af.layout(ts); err != nil {
+				return err
+			}
+			ts.Name = "test"
+			evalSets = append(evalSets, ts)
 			rep.TestSamples = ts.Len()
+			if shifts == "all" {
+				sh, err := allShifts(ts, af.arch, shiftPer)
+				if err != nil {
+					return err
+				}
+				sh.Name = "shifts"
+				evalSets = append(evalSets, sh)
+				rep.ShiftSamples = sh.Len()
+			}
 		}
 		rep.Seconds["load"] = time.Since(t0).Seconds()
-		d, k := train.Dim(), len(train.Classes)
-		fmt.Fprintf(w, "data: %s, %d classes, %d training samples", data.source, k, train.Len())
-		if test != nil {
-			fmt.Fprintf(w, ", %d test samples", len(test.labels))
+		k := len(train.Classes)
+		fmt.Fprintf(w, "data: %s, %d classes, %d training samples of shape %v", data.source, k, train.Len(), train.Shape)
+		for _, s := range evalSets {
+			fmt.Fprintf(w, ", %d %s samples", s.Len(), s.Name)
 		}
-		fmt.Fprintf(w, ", d = %d\nnet:  %s ReduNet, %d layers, η = %g, ε² = %g, λ = %g\n\n", d, arch, p.Layers, p.Eta, p.EpsSq, p.Lambda)
+		fmt.Fprintf(w, "\nnet:  %s ReduNet, %d layers, η = %g, ε² = %g, λ = %g", af.arch, p.Layers, p.Eta, p.EpsSq, p.Lambda)
+		if af.arch != "vector" && af.lift != "none" {
+			fmt.Fprintf(w, ", lift %d→%d channels, kernel %d, seed %d", cin, af.channels, af.kernel, af.seed)
+		}
+		fmt.Fprintln(w)
+		fmt.Fprintln(w)
 
 		// The per-layer table is printed row by row as layers are built, so
 		// its columns have fixed widths.
@@ -132,28 +169,55 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		fmt.Fprintf(w, rowFmt, "layer", "ΔR", "R", "Rc", "ΔR(ŷ)", "Rc(ŷ)", "train acc(ŷ)", "seconds")
 		t1 := time.Now()
 		tl := t1
-		opt := redunet.BuildOptions{Keep: out != "", Eval: evalSets, Context: ctx}
+		var evalX [][]float64
+		for _, s := range evalSets {
+			evalX = append(evalX, s.X)
+		}
+		opt := redunet.BuildOptions{Keep: out != "" || af.arch != "vector", Eval: evalX, Context: ctx, Workers: af.workers}
 		opt.OnLayer = func(lr redunet.LayerResult) {
-			r := layerReport{Layer: lr.Layer, True: lr.True, Pred: lr.Pred, TrainAccuracy: eval.Accuracy(lr.Predicted, train.Labels)}
+			r := layerReport{Layer: lr.Layer, True: lr.True, Pred: lr.Pred, TrainAccuracy: eval.Accuracy(lr.Predicted, train.Labels), Seconds: time.Since(tl).Seconds()}
 			rep.Layers = append(rep.Layers, r)
 			f := func(v float64) string { return fmt.Sprintf("%.6f", v) }
 			fmt.Fprintf(w, rowFmt, r.Layer, f(r.True.DeltaR), f(r.True.R), f(r.True.Rc), f(r.Pred.DeltaR), f(r.Pred.Rc),
-				fmt.Sprintf("%.4f", r.TrainAccuracy), fmt.Sprintf("%.2f", time.Since(tl).Seconds()))
+				fmt.Sprintf("%.4f", r.TrainAccuracy), fmt.Sprintf("%.2f", r.Seconds))
 			tl = time.Now()
 		}
-		res, err := redunet.BuildVector(train.X, d, train.Labels, k, p, opt)
-		if err != nil {
-			return err
+		var (
+			tr       *redunet.Trace
+			model    *redunet.Model
+			trainRaw []float64
+			evalRaw  [][]float64
+		)
+		meta := af.meta()
+		meta["data"], meta["classes"], meta["train_per_class"] = data.source, data.classes, fmt.Sprint(trainPer)
+		meta["created"] = time.Now().UTC().Format(time.RFC3339)
+		if af.arch == "vector" {
+			res, err := redunet.BuildVector(train.X, train.Dim(), train.Labels, k, p, opt)
+			if err != nil {
+				return err
+			}
+			tr, trainRaw, evalRaw = &res.Trace, train.X, evalX
+			model = &redunet.Model{Arch: af.arch, Classes: train.Classes, InputShape: train.Shape, Vector: res.Net, Meta: meta}
+		} else {
+			lift, err := af.newLift(cin, shape)
+			if err != nil {
+				return usageError{err}
+			}
+			res, err := redunet.BuildMulti(train.X, cin, shape, train.Labels, k, lift, p, opt)
+			if err != nil {
+				return err
+			}
+			tr, trainRaw, evalRaw = &res.Trace, res.Net.TrainInput, res.EvalInput
+			model = &redunet.Model{Arch: af.arch, Classes: train.Classes, InputShape: train.Shape, Multi: res.Net, Meta: meta}
 		}
-		rep.Input = res.Input
+		rep.Input = tr.Input
+		rep.Dim = len(tr.Features) / train.Len()
 		rep.Seconds["build"] = time.Since(t1).Seconds()
-		fmt.Fprintf(w, "(input: ΔR = %.6f, R = %.6f, Rc = %.6f)\n", res.Input.DeltaR, res.Input.R, res.Input.Rc)
+		fmt.Fprintf(w, "(input: ΔR = %.6f, R = %.6f, Rc = %.6f)\n", tr.Input.DeltaR, tr.Input.R, tr.Input.Rc)
 
 		if out != "" {
 			t2 := time.Now()
-			m := &redunet.Model{Arch: arch, Classes: train.Classes, InputShape: train.Shape, Vector: res.Net,
-				Meta: map[string]string{"data": data.source, "classes": data.classes, "train_per_class": fmt.Sprint(trainPer), "created": time.Now().UTC().Format(time.RFC3339)}}
-			if err := m.Save(out, redunet.SaveOptions{Float32: float32}); err != nil {
+			if err := model.Save(out, redunet.SaveOptions{Float32: float32}); err != nil {
 				return err
 			}
 			rep.Model = out
@@ -162,18 +226,22 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 				fmt.Fprintf(w, "saved %s (%.1f MB)\n", out, float64(fi.Size())/1e6)
 			}
 		}
-		if test != nil {
+		if len(evalSets) > 0 {
 			t3 := time.Now()
 			var lastTrain []int
-			if n := len(res.Layers); n > 0 {
-				lastTrain = res.Layers[n-1].Predicted
+			if n := len(tr.Layers); n > 0 {
+				lastTrain = tr.Layers[n-1].Predicted
 			}
-			trainSplit := split{name: "train", raw: train.X, feat: res.Features, labels: train.Labels, redunet: lastTrain}
-			testSplit := split{name: "test", raw: test.x, feat: res.Eval[0], labels: test.labels}
-			if res.EvalPredicted != nil {
-				testSplit.redunet = res.EvalPredicted[0]
+			trainSplit := split{name: "train", raw: trainRaw, feat: tr.Features, labels: train.Labels, redunet: lastTrain}
+			var splits []split
+			for i, s := range evalSets {
+				sp := split{name: s.Name, raw: evalRaw[i], feat: tr.Eval[i], labels: s.Labels}
+				if tr.EvalPredicted != nil {
+					sp.redunet = tr.EvalPredicted[i]
+				}
+				splits = append(splits, sp)
 			}
-			acc, err := evaluate(d, k, trainSplit, []split{testSplit}, rank, knnK)
+			acc, err := evaluate(rep.Dim, k, trainSplit, splits, rank, knnK)
 			if err != nil {
 				return err
 			}
@@ -189,10 +257,4 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		return nil
 	}
-}
-
-// splitData is a loaded evaluation split before transformation.
-type splitData struct {
-	x      []float64
-	labels []int
 }

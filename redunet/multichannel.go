@@ -70,6 +70,10 @@ type Trace struct {
 	// EvalPredicted are the last layer's predictions ŷ on each evaluation
 	// set (nil when there are no layers).
 	EvalPredicted [][]int
+	// EvalProb are the last layer's soft assignments π̂ on each evaluation
+	// set (m×K each; nil when there are no layers). Multichannel networks
+	// only; VectorNet.Predict gives them for vector networks.
+	EvalProb [][]float64
 	// EvalInput are the evaluation sets after lifting and normalisation,
 	// before the first layer (multichannel networks only).
 	EvalInput [][]float64
@@ -349,7 +353,7 @@ const multiChunkValues = 1 << 23
 // one a·I − a²·YᴴY gives T = Y·X (r×n), from which the class norms are
 // taken through a scratch a·X − a²·Yᴴ·T, and the update adds
 // coef·a·X − Yᴴ·(coef·a²·T) without forming the C×n product per class.
-func forwardMulti(s *conv.Spectra, ops []binOp, gamma []float64, p Params, workers int) []int {
+func forwardMulti(s *conv.Spectra, ops []binOp, gamma []float64, p Params, workers int, pi []float64) []int {
 	c, m, bins, k := s.C, s.M, s.Bins(), len(gamma)
 	yhat := make([]int, m)
 	if m == 0 {
@@ -445,6 +449,9 @@ func forwardMulti(s *conv.Spectra, ops []binOp, gamma []float64, p Params, worke
 				norms[j] = math.Sqrt(sum)
 			}
 			yhat[i0+t] = softAssign(coef[t*(k+1):(t+1)*(k+1)], norms, gamma, p.Lambda, p.Eta)
+			if pi != nil {
+				copy(pi[(i0+t)*k:(i0+t+1)*k], norms)
+			}
 		}
 		// The update, and the per-bin parts of the new norms.
 		conv.Parallel(bins, workers, func(w, lo, hi int) {
@@ -639,6 +646,24 @@ func (n *MultiNet) Transform(sets ...[]float64) ([][]float64, [][]int, error) {
 	return tr.Eval, tr.EvalPredicted, nil
 }
 
+// Predict applies a kept net to x like Transform and also returns the last
+// layer's soft assignment π̂ (m×K, rows sum to 1): ReduNet's own classifier
+// and its confidence. Without layers ŷ and π̂ are nil.
+func (n *MultiNet) Predict(x []float64) (feat []float64, yhat []int, pi []float64, err error) {
+	if n.TrainInput == nil || len(n.Labels) == 0 {
+		return nil, nil, nil, fmt.Errorf("redunet: the net was built without BuildOptions.Keep; it cannot be applied again")
+	}
+	var tr Trace
+	if err := n.run(n.TrainInput, n.Labels, [][]float64{x}, &tr, BuildOptions{noRates: true, Workers: n.Workers}); err != nil {
+		return nil, nil, nil, err
+	}
+	feat = tr.Eval[0]
+	if tr.EvalPredicted != nil {
+		yhat, pi = tr.EvalPredicted[0], tr.EvalProb[0]
+	}
+	return feat, yhat, pi, nil
+}
+
 // run is the construction pass shared by BuildMulti and Transform: z is the
 // prepared (lifted, normalised) training input. Unless opt.noRates it
 // records the rates of the input and of every layer's output in tr.
@@ -700,10 +725,19 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 			}
 		}
 		ops := st.ops
-		yhat := forwardMulti(s, ops, gamma, p, workers)
+		yhat := forwardMulti(s, ops, gamma, p, workers, nil)
 		tr.EvalPredicted = make([][]int, len(evals))
+		last := layer == p.Layers
+		if last {
+			tr.EvalProb = make([][]float64, len(evals))
+		}
 		for i, e := range evals {
-			tr.EvalPredicted[i] = forwardMulti(e, ops, gamma, p, workers)
+			var pi []float64
+			if last {
+				pi = make([]float64, e.M*k)
+				tr.EvalProb[i] = pi
+			}
+			tr.EvalPredicted[i] = forwardMulti(e, ops, gamma, p, workers, pi)
 		}
 		st = nil
 		if opt.noRates {

@@ -62,7 +62,7 @@ func BenchmarkMultiLayer(b *testing.B) {
 			b.ReportAllocs()
 			for b.Loop() {
 				copy(work.Data, s.Data)
-				forwardMulti(work, st.ops, gamma, DefaultParams(1), 0)
+				forwardMulti(work, st.ops, gamma, DefaultParams(1), 0, nil)
 			}
 			b.ReportMetric((k+1)*m*c*c*bins*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
 		})

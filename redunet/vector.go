@@ -178,6 +178,11 @@ func (l *VectorLayer) scratch() *vectorScratch {
 // allocates) and returns it. Rows are independent: any batching gives the
 // same result.
 func (l *VectorLayer) Forward(z []float64, p Params, yhat []int) []int {
+	return l.forward(z, p, yhat, nil)
+}
+
+// forward is Forward that also writes π̂ (m×K) to pi unless it is nil.
+func (l *VectorLayer) forward(z []float64, p Params, yhat []int, pi []float64) []int {
 	d := l.d
 	m := len(z) / d
 	if len(z) != m*d {
@@ -192,12 +197,16 @@ func (l *VectorLayer) Forward(z []float64, p Params, yhat []int) []int {
 	s := l.scratch()
 	for start := 0; start < m; start += chunkRows {
 		rows := min(chunkRows, m-start)
-		l.forwardChunk(z[start*d:(start+rows)*d], rows, p, yhat[start:start+rows], s)
+		var piChunk []float64
+		if pi != nil {
+			piChunk = pi[start*len(l.c) : (start+rows)*len(l.c)]
+		}
+		l.forwardChunk(z[start*d:(start+rows)*d], rows, p, yhat[start:start+rows], piChunk, s)
 	}
 	return yhat
 }
 
-func (l *VectorLayer) forwardChunk(z []float64, rows int, p Params, yhat []int, s *vectorScratch) {
+func (l *VectorLayer) forwardChunk(z []float64, rows int, p Params, yhat []int, pi []float64, s *vectorScratch) {
 	d := l.d
 	l.e.apply(s.outs[0], z, rows, s.work)
 	for j := range l.c {
@@ -209,6 +218,9 @@ func (l *VectorLayer) forwardChunk(z []float64, rows int, p Params, yhat []int, 
 			s.norms[j] = math.Sqrt(sumSq(s.outs[j+1][i*d : (i+1)*d]))
 		}
 		yhat[i] = softAssign(s.coef, s.norms, l.gamma, p.Lambda, p.Eta)
+		if pi != nil {
+			copy(pi[i*len(l.c):(i+1)*len(l.c)], s.norms)
+		}
 		for k, c := range s.coef {
 			if c == 0 {
 				continue
@@ -262,6 +274,22 @@ func (n *VectorNet) Transform(dst, x []float64) ([]float64, []int) {
 		yhat = l.Forward(dst, n.Params, yhat)
 	}
 	return dst, yhat
+}
+
+// Predict applies the net to x (m×D) like Transform and also returns the
+// last layer's soft assignment π̂ (m×K, rows sum to 1): ReduNet's own
+// classifier and its confidence. Without layers ŷ and π̂ are nil.
+func (n *VectorNet) Predict(x []float64) (feat []float64, yhat []int, pi []float64) {
+	feat = make([]float64, len(x))
+	copy(feat, x)
+	normalizeRows(feat, n.D)
+	for i, l := range n.Layers {
+		if i == len(n.Layers)-1 {
+			pi = make([]float64, len(x)/n.D*n.K)
+		}
+		yhat = l.forward(feat, n.Params, yhat, pi)
+	}
+	return feat, yhat, pi
 }
 
 // LayerResult is what the construction pass records for one layer's output

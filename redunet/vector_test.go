@@ -211,3 +211,49 @@ func TestBuildVectorErrors(t *testing.T) {
 func contains(s, sub string) bool {
 	return len(sub) == 0 || (len(s) >= len(sub) && (s[:len(sub)] == sub || contains(s[1:], sub)))
 }
+
+// TestPredict: Predict's ŷ and features are Transform's, and π̂ rows are
+// probability vectors whose argmax is ŷ.
+func TestPredict(t *testing.T) {
+	x, y := goldenVectorInput()
+	res, err := BuildVector(x, 3, y, 2, DefaultParams(3), BuildOptions{Keep: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	feat, yhat, pi := res.Net.Predict(x)
+	want, wantY := res.Net.Transform(nil, x)
+	assertClose(t, "Predict features", feat, want, 0)
+	checkProb(t, yhat, wantY, pi, 2)
+
+	x2, y2 := golden1DInput()
+	mres, err := BuildMulti(x2, 2, []int{5}, y2, 2, nil, DefaultParams(2), BuildOptions{Keep: true, Eval: [][]float64{x2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	mf, my, mpi, err := mres.Net.Predict(x2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	assertClose(t, "multichannel Predict features", mf, mres.Eval[0], 0)
+	checkProb(t, my, mres.EvalPredicted[0], mpi, 2)
+}
+
+func checkProb(t *testing.T, yhat, want []int, pi []float64, k int) {
+	t.Helper()
+	if !equalInts(yhat, want) {
+		t.Errorf("Predict ŷ %v, Transform ŷ %v", yhat, want)
+	}
+	for i := range yhat {
+		row := pi[i*k : (i+1)*k]
+		sum, best := 0.0, 0
+		for j, v := range row {
+			sum += v
+			if v > row[best] {
+				best = j
+			}
+		}
+		if math.Abs(sum-1) > 1e-12 || best != yhat[i] {
+			t.Errorf("sample %d: π̂ = %v (sum %v), ŷ = %d", i, row, sum, yhat[i])
+		}
+	}
+}

@@ -753,6 +753,20 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 			return err
 		}
 		lr.Pred = ratesOf(pst, pg)
+		for i, el := range opt.EvalLabels {
+			if el == nil {
+				continue
+			}
+			if len(el) != evals[i].M {
+				return fmt.Errorf("redunet: %d labels for evaluation set %d of %d samples", len(el), i, evals[i].M)
+			}
+			eg := classGroups(el, k)
+			est, err := analyseMulti(evals[i], eg, p.EpsSq, fb, false, workers)
+			if err != nil {
+				return err
+			}
+			lr.Eval = append(lr.Eval, ratesOf(est, eg))
+		}
 		tr.Layers = append(tr.Layers, lr)
 		if opt.OnLayer != nil {
 			opt.OnLayer(lr)

@@ -173,3 +173,26 @@ func TestMultiLowRankMatchesDense(t *testing.T) {
 		}
 	}
 }
+
+// TestEvalRates: the per-layer rates of an evaluation set that is the
+// training set itself equal the training rates with the true labels.
+func TestEvalRates(t *testing.T) {
+	x, y := goldenVectorInput()
+	vr, err := BuildVector(x, 3, y, 2, DefaultParams(3), BuildOptions{Eval: [][]float64{x}, EvalLabels: [][]int{y}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	x2, y2 := golden2DInput()
+	mr, err := BuildMulti(x2, 2, []int{3, 4}, y2, 2, nil, DefaultParams(2), BuildOptions{Eval: [][]float64{x2}, EvalLabels: [][]int{y2}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, layers := range [][]LayerResult{vr.Layers, mr.Layers} {
+		for _, lr := range layers {
+			if len(lr.Eval) != 1 {
+				t.Fatalf("layer %d: %d eval rates, want 1", lr.Layer, len(lr.Eval))
+			}
+			assertClose(t, "eval rates", ratesSlice(lr.Eval[0]), ratesSlice(lr.True), 1e-12)
+		}
+	}
+}

@@ -304,6 +304,9 @@ type LayerResult struct {
 	Pred Rates `json:"pred"`
 	// Predicted is ŷ = argmax π̂ of every training sample.
 	Predicted []int `json:"predicted"`
+	// Eval has, for each evaluation set given labels in
+	// BuildOptions.EvalLabels, the rates of its features with those labels.
+	Eval []Rates `json:"eval,omitempty"`
 }
 
 // BuildOptions control the construction pass. The zero value builds the
@@ -318,6 +321,10 @@ type BuildOptions struct {
 	// data) that every layer is applied to as soon as it is built
 	// (construct-then-apply). They are not modified.
 	Eval [][]float64
+	// EvalLabels, if not nil, holds labels (in 0..K−1) for the evaluation
+	// sets whose rates should be recorded at every layer
+	// (LayerResult.Eval); a nil entry skips that set.
+	EvalLabels [][]int
 	// OnLayer, if not nil, is called after each layer.
 	OnLayer func(LayerResult)
 	// Context, if not nil, is checked between layers; its error is returned
@@ -441,6 +448,16 @@ func BuildVector(x []float64, d int, labels []int, k int, p Params, opt BuildOpt
 		lr := LayerResult{Layer: layer, True: st.rates(counts), Predicted: yhat}
 		if lr.Pred, err = classRates(st.all, z, d, yhat, k, p.EpsSq); err != nil {
 			return nil, err
+		}
+		for i, el := range opt.EvalLabels {
+			if el == nil {
+				continue
+			}
+			r, err := VectorRates(res.Eval[i], d, el, k, p.EpsSq)
+			if err != nil {
+				return nil, fmt.Errorf("evaluation set %d: %w", i, err)
+			}
+			lr.Eval = append(lr.Eval, r)
 		}
 		res.Layers = append(res.Layers, lr)
 		if opt.OnLayer != nil {

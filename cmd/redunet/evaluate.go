@@ -108,4 +108,7 @@ func printAccuracy(w io.Writer, acc []accuracy) {
 		fmt.Fprintln(tw)
 	}
 	tw.Flush()
+	if seen["shifts*/features"] {
+		fmt.Fprintln(w, "shifts*: the all-shifts test set against classifiers fit on every training sample at every shift")
+	}
 }

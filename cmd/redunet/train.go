@@ -10,7 +10,6 @@ import (
 	"time"
 
 	"github.com/redunet-go/redunet/datasets"
-	"github.com/redunet-go/redunet/eval"
 	"github.com/redunet-go/redunet/redunet"
 )
 
@@ -42,7 +41,10 @@ type layerReport struct {
 	Pred  redunet.Rates `json:"pred"`
 	// Accuracy of the layer's own predictions ŷ on the training data.
 	TrainAccuracy float64 `json:"train_accuracy"`
-	Seconds       float64 `json:"seconds"`
+	// Eval has the rates of the test features with the true labels
+	// (repro only).
+	Eval    []redunet.Rates `json:"test,omitempty"`
+	Seconds float64         `json:"seconds"`
 }
 
 // trainReport is what train prints with -json.
@@ -116,6 +118,8 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		rep := trainReport{Data: data.source, Arch: af.arch, Params: p, Seconds: map[string]float64{}}
 		t0 := time.Now()
+		spin := newProgress(e, quiet || jsonOut, -1, "loading data")
+		defer spin.Done()
 		train, err := data.load(ctx, "train", trainPer, 0)
 		if err != nil {
 			return err
@@ -150,6 +154,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 				rep.ShiftSamples = sh.Len()
 			}
 		}
+		spin.Done()
 		rep.Seconds["load"] = time.Since(t0).Seconds()
 		k := len(train.Classes)
 		fmt.Fprintf(w, "data: %s, %d classes, %d training samples of shape %v", data.source, k, train.Len(), train.Shape)
@@ -163,58 +168,20 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		fmt.Fprintln(w)
 		fmt.Fprintln(w)
 
-		// The per-layer table is printed row by row as layers are built, so
-		// its columns have fixed widths.
-		const rowFmt = "%5v %11v %11v %11v %11v %11v %12v %8v\n"
-		fmt.Fprintf(w, rowFmt, "layer", "ΔR", "R", "Rc", "ΔR(ŷ)", "Rc(ŷ)", "train acc(ŷ)", "seconds")
-		t1 := time.Now()
-		tl := t1
-		var evalX [][]float64
-		for _, s := range evalSets {
-			evalX = append(evalX, s.X)
-		}
-		opt := redunet.BuildOptions{Keep: out != "" || af.arch != "vector", Eval: evalX, Context: ctx, Workers: af.workers}
-		opt.OnLayer = func(lr redunet.LayerResult) {
-			r := layerReport{Layer: lr.Layer, True: lr.True, Pred: lr.Pred, TrainAccuracy: eval.Accuracy(lr.Predicted, train.Labels), Seconds: time.Since(tl).Seconds()}
-			rep.Layers = append(rep.Layers, r)
-			f := func(v float64) string { return fmt.Sprintf("%.6f", v) }
-			fmt.Fprintf(w, rowFmt, r.Layer, f(r.True.DeltaR), f(r.True.R), f(r.True.Rc), f(r.Pred.DeltaR), f(r.Pred.Rc),
-				fmt.Sprintf("%.4f", r.TrainAccuracy), fmt.Sprintf("%.2f", r.Seconds))
-			tl = time.Now()
-		}
-		var (
-			tr       *redunet.Trace
-			model    *redunet.Model
-			trainRaw []float64
-			evalRaw  [][]float64
-		)
 		meta := af.meta()
 		meta["data"], meta["classes"], meta["train_per_class"] = data.source, data.classes, fmt.Sprint(trainPer)
 		meta["created"] = time.Now().UTC().Format(time.RFC3339)
-		if af.arch == "vector" {
-			res, err := redunet.BuildVector(train.X, train.Dim(), train.Labels, k, p, opt)
-			if err != nil {
-				return err
-			}
-			tr, trainRaw, evalRaw = &res.Trace, train.X, evalX
-			model = &redunet.Model{Arch: af.arch, Classes: train.Classes, InputShape: train.Shape, Vector: res.Net, Meta: meta}
-		} else {
-			lift, err := af.newLift(cin, shape)
-			if err != nil {
-				return usageError{err}
-			}
-			res, err := redunet.BuildMulti(train.X, cin, shape, train.Labels, k, lift, p, opt)
-			if err != nil {
-				return err
-			}
-			tr, trainRaw, evalRaw = &res.Trace, res.Net.TrainInput, res.EvalInput
-			model = &redunet.Model{Arch: af.arch, Classes: train.Classes, InputShape: train.Shape, Multi: res.Net, Meta: meta}
+		x := &experiment{train: train, evals: evalSets, inCh: cin, shape: shape, af: af, params: p, keep: out != "",
+			shiftedTrain: true, rank: rank, knnK: knnK, meta: meta, w: w, ctx: ctx, e: e, quiet: quiet || jsonOut}
+		res, err := x.run()
+		if err != nil {
+			return err
 		}
-		rep.Input = tr.Input
-		rep.Dim = len(tr.Features) / train.Len()
-		rep.Seconds["build"] = time.Since(t1).Seconds()
-		fmt.Fprintf(w, "(input: ΔR = %.6f, R = %.6f, Rc = %.6f)\n", tr.Input.DeltaR, tr.Input.R, tr.Input.Rc)
-
+		rep.Input, rep.Layers, rep.Dim, rep.Accuracy = res.trace.Input, res.layers, res.dim, res.acc
+		for k, v := range res.seconds {
+			rep.Seconds[k] = v
+		}
+		model := res.model
 		if out != "" {
 			t2 := time.Now()
 			if err := model.Save(out, redunet.SaveOptions{Float32: float32}); err != nil {
@@ -226,29 +193,9 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 				fmt.Fprintf(w, "saved %s (%.1f MB)\n", out, float64(fi.Size())/1e6)
 			}
 		}
-		if len(evalSets) > 0 {
-			t3 := time.Now()
-			var lastTrain []int
-			if n := len(tr.Layers); n > 0 {
-				lastTrain = tr.Layers[n-1].Predicted
-			}
-			trainSplit := split{name: "train", raw: trainRaw, feat: tr.Features, labels: train.Labels, redunet: lastTrain}
-			var splits []split
-			for i, s := range evalSets {
-				sp := split{name: s.Name, raw: evalRaw[i], feat: tr.Eval[i], labels: s.Labels}
-				if tr.EvalPredicted != nil {
-					sp.redunet = tr.EvalPredicted[i]
-				}
-				splits = append(splits, sp)
-			}
-			acc, err := evaluate(rep.Dim, k, trainSplit, splits, rank, knnK)
-			if err != nil {
-				return err
-			}
-			rep.Accuracy = acc
-			rep.Seconds["evaluate"] = time.Since(t3).Seconds()
+		if len(rep.Accuracy) > 0 {
 			fmt.Fprintln(w)
-			printAccuracy(w, acc)
+			printAccuracy(w, rep.Accuracy)
 		}
 		rep.Seconds["total"] = time.Since(t0).Seconds()
 		fmt.Fprintf(w, "\ntotal %.1f s (load %.1f, build %.1f)\n", rep.Seconds["total"], rep.Seconds["load"], rep.Seconds["build"])

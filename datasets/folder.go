@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image"
+	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -172,6 +173,31 @@ func LoadFolder(dir string, opts ...Option) (*Set, []SkippedFile, error) {
 		}
 	}
 	return s, skipped, nil
+}
+
+// LoadImage decodes one image file as LoadFolder decodes each of its files
+// (PNG, JPEG, GIF, BMP, TIFF or WebP; the first frame of a GIF; EXIF
+// orientation applied): resized with a Lanczos filter to w×h pixels if its
+// size differs, converted to one gray channel if gray, else to R, G and B,
+// the alpha channel dropped. It returns c·h·w values in [0,1], c planes of
+// h rows of w values (c = 1 if gray, else 3), the layout of a sample of
+// shape [c,h,w].
+//
+// It returns an error naming path if w or h is less than 1 or if the file
+// cannot be read or decoded as an image (a folder, an empty or damaged
+// file, another format).
+func LoadImage(path string, w, h int, gray bool) ([]float64, error) {
+	if w < 1 || h < 1 {
+		return nil, fmt.Errorf("datasets: %s: image size %d×%d, want at least 1×1", path, w, h)
+	}
+	v, err := decodeValues(path, w, h, gray)
+	if err != nil {
+		if errors.As(err, new(*fs.PathError)) {
+			return nil, fmt.Errorf("datasets: %w", err) // already names path
+		}
+		return nil, fmt.Errorf("datasets: %s: %w", path, err)
+	}
+	return v, nil
 }
 
 // listFolder returns the class names of the image folder dir, sorted, and

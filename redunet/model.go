@@ -63,6 +63,11 @@ type Model struct {
 	InputShape []int
 	// Meta is free-form provenance (data source, command line, ...).
 	Meta map[string]string
+	// Version and DType are the format version and the element type
+	// ("float64" or "float32") of the file ReadModel read the model from;
+	// Save and Write ignore them (see SaveOptions).
+	Version int
+	DType   string
 	// Vector is the network, for Arch "vector".
 	Vector *VectorNet
 	// Multi is the network, for Arch "conv1d" and "conv2d".
@@ -241,8 +246,9 @@ func ReadModel(data []byte) (*Model, error) {
 	if len(data) < 16 || !bytes.Equal(data[:8], modelMagic[:]) {
 		return nil, errors.New("not a ReduNet model file (bad magic number)")
 	}
-	if v := binary.LittleEndian.Uint32(data[8:12]); v != ModelVersion {
-		return nil, fmt.Errorf("model file format version %d; this program reads version %d", v, ModelVersion)
+	version := binary.LittleEndian.Uint32(data[8:12])
+	if version != ModelVersion {
+		return nil, fmt.Errorf("model file format version %d; this program reads version %d", version, ModelVersion)
 	}
 	if len(data) < 16+sha256.Size {
 		return nil, fmt.Errorf("truncated: %d bytes: %w", len(data), io.ErrUnexpectedEOF)
@@ -345,7 +351,7 @@ func ReadModel(data []byte) (*Model, error) {
 	if err := checkData(arrays[len(arrays)-1], d, h.Labels, k, true); err != nil {
 		return nil, err
 	}
-	model := &Model{Arch: h.Arch, Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta}
+	model := &Model{Arch: h.Arch, Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta, Version: int(version), DType: h.DType}
 	if h.Arch == "vector" {
 		net, err := rebuildVector(h.Params, d, k, h.Labels, arrays)
 		if err != nil {

@@ -26,6 +26,9 @@ type command struct {
 	name    string
 	summary string
 	usage   string
+	// args is set for a command that takes arguments after its flags (such
+	// as files), which its run function reads with fs.Args().
+	args bool
 	// flags registers the command's flags on fs and returns the function
 	// that runs it once they are parsed.
 	flags func(fs *flag.FlagSet) func(ctx context.Context, e *env) error
@@ -50,7 +53,7 @@ func usagef(format string, args ...any) error {
 var commands []*command
 
 func init() {
-	commands = []*command{trainCmd, evalCmd}
+	commands = []*command{trainCmd, evalCmd, featuresCmd, predictCmd, infoCmd, reproCmd}
 	sort.Slice(commands, func(i, j int) bool { return commands[i].name < commands[j].name })
 }
 
@@ -97,7 +100,11 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	runner := c.flags(fs)
-	err := parse(fs, args[1:])
+	parseArgs := parse
+	if c.args {
+		parseArgs = parseFlags
+	}
+	err := parseArgs(fs, args[1:])
 	if err == nil {
 		err = runner(ctx, e)
 	}
@@ -109,6 +116,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		return exitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "redunet %s: interrupted\n", c.name)
+		return exitFail
 	case errors.As(err, new(usageError)):
 		fmt.Fprintf(stderr, "redunet %s: %v\n", c.name, err)
 		fmt.Fprintf(stderr, "run 'redunet help %s' for usage\n", c.name)
@@ -136,15 +146,24 @@ Commands:
 // parse parses args into fs, turning flag errors into usage errors and
 // refusing stray arguments.
 func parse(fs *flag.FlagSet, args []string) error {
+	if err := parseFlags(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usagef("unexpected arguments: %s", strings.Join(fs.Args(), " "))
+	}
+	return nil
+}
+
+// parseFlags parses the flags in args into fs, turning flag errors into
+// usage errors, and leaves the arguments after them in fs.Args().
+func parseFlags(fs *flag.FlagSet, args []string) error {
 	fs.SetOutput(io.Discard)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
 			return err
 		}
 		return usageError{err}
-	}
-	if fs.NArg() > 0 {
-		return usagef("unexpected arguments: %s", strings.Join(fs.Args(), " "))
 	}
 	return nil
 }

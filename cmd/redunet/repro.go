@@ -19,6 +19,7 @@ import (
 
 var reproCmd = &command{
 	name:    "repro",
+	args:    true,
 	summary: "reproduce one of the paper's experiments, with a report and figures",
 	usage: `Usage: redunet repro [flags] NAME
 

@@ -87,8 +87,21 @@ var sources = []source{
 		if split != "train" && split != "test" {
 			return nil, fmt.Errorf("datasets: folder: unknown split %q (want train or test)", split)
 		}
-		s, _, err := LoadFolder(dir, opts...) // both splits read the whole folder
+		s, skipped, err := LoadFolder(dir, opts...) // both splits read the whole folder
+		if s != nil {
+			s.Skipped = skipped
+		}
 		return s, err
+	}},
+	{"npy", "npy:DATA.npy,LABELS.npy", func(_ context.Context, spec, split string, opts []Option) (*Set, error) {
+		data, labels, ok := strings.Cut(spec, ",")
+		if !ok || data == "" || labels == "" {
+			return nil, fmt.Errorf("datasets: npy source %q: want npy:DATA.npy,LABELS.npy", spec)
+		}
+		if split != "train" && split != "test" {
+			return nil, fmt.Errorf("datasets: npy: unknown split %q (want train or test)", split)
+		}
+		return LoadNPY(data, labels, opts...) // both splits read the whole array
 	}},
 }
 

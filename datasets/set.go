@@ -18,6 +18,9 @@ type Set struct {
 	Shape   []int     // shape of one sample: [C,H,W] for images (MNIST is [1,28,28]), [C,T] for signals, [d] for vectors
 	Labels  []int     // one label per sample, in 0..len(Classes)-1
 	Classes []string  // class names, indexed by label
+	// Skipped lists the files a loader left out because they could not be
+	// read (folders of images); Subset keeps the list.
+	Skipped []SkippedFile
 }
 
 // Len returns the number of samples, which is the number of labels.
@@ -163,6 +166,7 @@ func (s *Set) Subset(classes []int, perClass, skip int) (*Set, error) {
 		Shape:   slices.Clone(s.Shape),
 		Labels:  make([]int, len(rows)),
 		Classes: names,
+		Skipped: s.Skipped,
 	}
 	for j, i := range rows {
 		out.X = append(out.X, s.X[i*d:(i+1)*d]...)

@@ -107,7 +107,13 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		test, err := selectClasses(all, m.Classes, max(testPer, 0))
+		reportSkipped(e, all)
+		skip := 0
+		if singleSplit(source) {
+			// The test samples follow the training samples of each class.
+			fmt.Sscan(m.Meta["train_per_class"], &skip)
+		}
+		test, err := selectClasses(all, m.Classes, max(testPer, 0), skip)
 		if err != nil {
 			return err
 		}

@@ -134,7 +134,7 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 				names = append(names, all.Classes[id])
 			}
 		}
-		s, err := selectClasses(all, names, perClass)
+		s, err := selectClasses(all, names, perClass, 0)
 		if err != nil {
 			return err
 		}

@@ -291,7 +291,7 @@ func reproData(ctx context.Context, cfg reproConfig, seed uint64) (train, test *
 	// A folder has no test split: the test samples are the next ones of
 	// each class.
 	skip := 0
-	if strings.HasPrefix(cfg.Data, "folder:") {
+	if singleSplit(cfg.Data) {
 		skip = cfg.TrainPer
 	}
 	if test, err = df.load(ctx, "test", cfg.TestPer, skip); err != nil {
@@ -484,7 +484,17 @@ func writeReport(w io.Writer, r *reproResults) error {
 		}
 	}
 	for _, l := range c.Limits {
-		fmt.Fprintf(w, "| closed-form limit: %s | | %.4f | |\n", l.Name, l.Y)
+		// The limits are named "R limit …", "Rc limit …", "ΔR limit".
+		cols := [3]string{}
+		switch {
+		case strings.HasPrefix(l.Name, "ΔR"):
+			cols[0] = fmt.Sprintf("%.4f", l.Y)
+		case strings.HasPrefix(l.Name, "Rc"):
+			cols[2] = fmt.Sprintf("%.4f", l.Y)
+		default:
+			cols[1] = fmt.Sprintf("%.4f", l.Y)
+		}
+		fmt.Fprintf(w, "| closed-form limit (%s) | %s | %s | %s |\n", l.Name, cols[0], cols[1], cols[2])
 	}
 	fmt.Fprintf(w, "\n## Figures\n\n")
 	for _, f := range r.Figures {

@@ -53,7 +53,7 @@ func modelData(t *testing.T, m *redunet.Model, split string, perClass int) *data
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := selectClasses(all, m.Classes, perClass)
+	s, err := selectClasses(all, m.Classes, perClass, 0)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +278,7 @@ func testPredict(t *testing.T, models map[string]string) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	imgs, err := selectClasses(all, []string{"0", "1"}, 3)
+	imgs, err := selectClasses(all, []string{"0", "1"}, 3, 0)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -124,6 +124,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
+		reportSkipped(e, train)
 		train, cin, shape, err := af.layout(train)
 		if err != nil {
 			return err
@@ -131,7 +132,11 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		rep.Classes, rep.InputShape, rep.TrainSamples = train.Classes, train.Shape, train.Len()
 		var evalSets []*datasets.Set
 		if testPer != 0 {
-			ts, err := data.load(ctx, "test", max(testPer, 0), 0)
+			skip := 0
+			if singleSplit(data.source) {
+				skip = trainPer // the test samples follow the training samples
+			}
+			ts, err := data.load(ctx, "test", max(testPer, 0), skip)
 			if err != nil {
 				return err
 			}

@@ -55,7 +55,7 @@ func (f *archFlags) check() error {
 	if f.channels < 1 || f.kernel < 1 {
 		return usagef("-channels %d, -kernel %d: want ≥ 1", f.channels, f.kernel)
 	}
-	if f.radii < 1 || f.angles < 1 {
+	if f.arch == "conv1d" && (f.radii < 1 || f.angles < 1) {
 		return usagef("-radii %d, -angles %d: want ≥ 1", f.radii, f.angles)
 	}
 	return nil

@@ -194,6 +194,9 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if af.lift == "" {
 			af.lift = "none"
 		}
+		if af.radii == 0 {
+			af.radii, af.angles = 15, 200 // unused: the data are not images
+		}
 		if err := af.check(); err != nil {
 			return err
 		}

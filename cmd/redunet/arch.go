@@ -103,8 +103,9 @@ func (f *archFlags) newLift(inChannels int, shape []int) (*conv.Lift, error) {
 // samples of each class of s (already laid out as the architecture takes
 // it), each shifted cyclically by every shift of the grid: in 2-D every
 // (dy, dx) in {0, H/4, H/2, 3H/4} × {0, W/4, W/2, 3W/4} (for 28×28:
-// {0,7,14,21}², 16 shifts); in 1-D every multiple of T/20 (T = 200: every
-// multiple of 10, 20 shifts). Vector nets on images use the 2-D grid.
+// {0,7,14,21}², 16 shifts); in 1-D every multiple of 10 below T (T = 200:
+// 20 shifts; every shift when T < 20). Vector nets on images use the 2-D
+// grid.
 func allShifts(s *datasets.Set, arch string, perClass int) (*datasets.Set, error) {
 	base, err := s.Subset(nil, perClass, 0)
 	if err != nil {
@@ -129,7 +130,10 @@ func allShifts(s *datasets.Set, arch string, perClass int) (*datasets.Set, error
 			}
 		} else {
 			c, t := base.Shape[0], base.Shape[1]
-			step := max(1, t/20)
+			step := 10
+			if t < 20 {
+				step = 1
+			}
 			for sh := 0; sh < t; sh += step {
 				out.X = append(out.X, conv.Shift1D(make([]float64, d), x, c, t, sh)...)
 				out.Labels = append(out.Labels, base.Labels[i])

@@ -64,7 +64,11 @@ func SimilarityHistogram(path, title string, groups ...HistGroup) error {
 			leg.Add(fmt.Sprintf("%s (n=%d)", g.Name, len(g.Values)), h)
 		}
 		p.Y.Max = 1.05 * ymax // headroom above the highest bin
-		p.Draw(legendRight(dc, leg, len(groups), titleHeight(p)))
+		// The legend goes inside, top right, where similarity histograms
+		// rarely reach, so the plot keeps the whole width for its title.
+		p.Legend = leg
+		p.Legend.Top = true
+		p.Draw(dc)
 		return nil
 	})
 }

@@ -379,7 +379,7 @@ func reproFigures(dir string, cfg reproConfig, train *datasets.Set, evals []*dat
 		rs, rd := report.CrossSimilarities(r.evalRaw[i], s.Labels, r.trainRaw, train.Labels, d)
 		fs, fd := report.CrossSimilarities(r.trace.Eval[i], s.Labels, r.trace.Features, train.Labels, d)
 		if err := add("shift-similarity.png", report.SimilarityHistogram(filepath.Join(dir, "shift-similarity.png"),
-			cfg.Name+": |cos| of all-shifts test vs training samples",
+			cfg.Name+": |cos|, all-shifts test vs training",
 			report.HistGroup{Name: "input, same class", Values: rs}, report.HistGroup{Name: "input, other class", Values: rd},
 			report.HistGroup{Name: "features, same class", Values: fs}, report.HistGroup{Name: "features, other class", Values: fd})); err != nil {
 			return nil, err

@@ -107,6 +107,13 @@ func (f *archFlags) newLift(inChannels int, shape []int) (*conv.Lift, error) {
 // 20 shifts; every shift when T < 20). Vector nets on images use the 2-D
 // grid.
 func allShifts(s *datasets.Set, arch string, perClass int) (*datasets.Set, error) {
+	// At most as many per class as the smallest class has (perClass ≤ 0:
+	// every sample).
+	for _, c := range s.Counts() {
+		if perClass > 0 && c > 0 && c < perClass {
+			perClass = c
+		}
+	}
 	base, err := s.Subset(nil, perClass, 0)
 	if err != nil {
 		return nil, err

@@ -182,3 +182,51 @@ func TestBadInput(t *testing.T) {
 		}
 	}
 }
+
+// TestTrainReport: -report writes report.md, results.json and the figures,
+// each a whole file.
+func TestTrainReport(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "rep")
+	code, _, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "6", "-arch", "conv2d",
+		"-channels", "2", "-kernel", "3", "-layers", "2", "-test-per-class", "3", "-shifts", "all", "-q", "-report", dir)
+	if code != 0 {
+		t.Fatalf("train -report: exit %d: %s", code, errs)
+	}
+	for _, f := range []string{"report.md", "results.json", "rates.png", "rates-test.png", "heatmap-raw.png", "heatmap-features.png", "shift-similarity.png", "accuracy.png"} {
+		fi, err := os.Stat(filepath.Join(dir, f))
+		if err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	if !strings.Contains(string(md), "| nearest-subspace |") || !strings.Contains(string(md), "shifts/features") {
+		t.Errorf("report.md lacks the accuracy table:\n%s", md)
+	}
+	var res reproResults
+	b, _ := os.ReadFile(filepath.Join(dir, "results.json"))
+	if err := json.Unmarshal(b, &res); err != nil || len(res.Layers) != 2 || len(res.Layers[0].Eval) != 1 {
+		t.Errorf("results.json: %v, %+v", err, res.Layers)
+	}
+}
+
+// TestRepro runs the smallest experiment end to end and checks the closed
+// form limits appear in its report.
+func TestRepro(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "g2")
+	code, _, errs := runCLI(t, "repro", "-q", "-out", dir, "gaussian2d")
+	if code != 0 {
+		t.Fatalf("repro: exit %d: %s", code, errs)
+	}
+	md, _ := os.ReadFile(filepath.Join(dir, "report.md"))
+	for _, want := range []string{"closed-form limit", "2.3979", "1.5223", "0.8756", "rates.png"} {
+		if !strings.Contains(string(md), want) {
+			t.Errorf("report.md lacks %q", want)
+		}
+	}
+	if code, _, _ := runCLI(t, "repro", "nonsense"); code != 2 {
+		t.Errorf("unknown experiment: exit %d, want 2", code)
+	}
+	if code, _, errs := runCLI(t, "repro", "-q", "-out", filepath.Join(t.TempDir(), "c"), "cifar10"); code != 2 || !strings.Contains(errs, "-data") {
+		t.Errorf("cifar10 without -data: exit %d, %s", code, errs)
+	}
+}

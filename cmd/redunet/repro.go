@@ -244,21 +244,31 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		res.Input, res.Layers, res.Accuracy = r.trace.Input, r.layers, r.acc
 		fmt.Fprintln(w)
 		printAccuracy(w, r.acc)
-		t4 := time.Now()
-		if res.Figures, err = reproFigures(out, cfg, train, evals, r); err != nil {
-			return err
-		}
-		res.Seconds["figures"] = time.Since(t4).Seconds()
-		res.Seconds["total"] = time.Since(t0).Seconds()
-		if err := writeFileAtomic(filepath.Join(out, "results.json"), func(f io.Writer) error { return writeJSON(f, res) }); err != nil {
-			return err
-		}
-		if err := writeFileAtomic(filepath.Join(out, "report.md"), func(f io.Writer) error { return writeReport(f, &res) }); err != nil {
+		if err := saveReport(out, &res, train, evals, r, t0); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "\nwrote %s/report.md, results.json and %d figures in %.1f s\n", out, len(res.Figures), res.Seconds["total"])
 		return nil
 	}
+}
+
+// saveReport writes the figures, results.json and report.md of an
+// experiment into dir (created if needed), each file atomically.
+func saveReport(dir string, res *reproResults, train *datasets.Set, evals []*datasets.Set, r *experimentResult, t0 time.Time) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	t4 := time.Now()
+	var err error
+	if res.Figures, err = reproFigures(dir, res.Config, train, evals, r); err != nil {
+		return err
+	}
+	res.Seconds["figures"] = time.Since(t4).Seconds()
+	res.Seconds["total"] = time.Since(t0).Seconds()
+	if err := writeFileAtomic(filepath.Join(dir, "results.json"), func(f io.Writer) error { return writeJSON(f, res) }); err != nil {
+		return err
+	}
+	return writeFileAtomic(filepath.Join(dir, "report.md"), func(f io.Writer) error { return writeReport(f, res) })
 }
 
 // everyNth passes the header line and every n-th layer row of the

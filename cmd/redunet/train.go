@@ -75,6 +75,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		shifts     string
 		shiftPer   int
 		out        string
+		reportDir  string
 		float32    bool
 		jsonOut    bool
 		quiet      bool
@@ -88,6 +89,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	af.register(fs)
 	paramFlags(fs, &p)
 	fs.StringVar(&out, "o", "", "save the model to this file (written atomically)")
+	fs.StringVar(&reportDir, "report", "", "also write report.md, results.json and PNG figures (rates per layer, similarity heatmaps and histograms, accuracy) into this directory")
 	fs.BoolVar(&float32, "float32", false, "store the model in single precision (half the size)")
 	fs.BoolVar(&jsonOut, "json", false, "print a JSON report instead of tables")
 	fs.BoolVar(&quiet, "q", false, "print nothing but errors (and the -json report)")
@@ -177,7 +179,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		meta["data"], meta["classes"], meta["train_per_class"] = data.source, data.classes, fmt.Sprint(trainPer)
 		meta["created"] = time.Now().UTC().Format(time.RFC3339)
 		x := &experiment{train: train, evals: evalSets, inCh: cin, shape: shape, af: af, params: p, keep: out != "",
-			shiftedTrain: true, rank: rank, knnK: knnK, meta: meta, w: w, ctx: ctx, e: e, quiet: quiet || jsonOut}
+			shiftedTrain: true, evalRates: reportDir != "", rank: rank, knnK: knnK, meta: meta, w: w, ctx: ctx, e: e, quiet: quiet || jsonOut}
 		res, err := x.run()
 		if err != nil {
 			return err
@@ -201,6 +203,26 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if len(rep.Accuracy) > 0 {
 			fmt.Fprintln(w)
 			printAccuracy(w, rep.Accuracy)
+		}
+		if reportDir != "" {
+			cfg := reproConfig{Name: "train", Description: "redunet train on " + data.source, Arch: af.arch, Data: data.source,
+				Classes: data.classes, TrainPer: trainPer, TestPer: testPer, Shifts: shifts == "all", Layers: p.Layers,
+				Eta: p.Eta, EpsSq: p.EpsSq, Lambda: p.Lambda, Rank: rank}
+			if af.arch != "vector" {
+				cfg.Lift, cfg.Channels, cfg.Kernel = af.lift, af.channels, af.kernel
+				if af.arch == "conv1d" {
+					cfg.Radii, cfg.Angles = af.radii, af.angles
+				}
+			}
+			rr := reproResults{Config: cfg, Scale: "custom", Data: data.source, Input: res.trace.Input, Layers: res.layers,
+				Accuracy: res.acc, Seconds: rep.Seconds, Samples: map[string]int{"train": train.Len()}, GoMaxProcs: af.workers}
+			for _, s := range evalSets {
+				rr.Samples[s.Name] = s.Len()
+			}
+			if err := saveReport(reportDir, &rr, train, evalSets, res, t0); err != nil {
+				return err
+			}
+			fmt.Fprintf(w, "wrote %s/report.md, results.json and %d figures\n", reportDir, len(rr.Figures))
 		}
 		rep.Seconds["total"] = time.Since(t0).Seconds()
 		fmt.Fprintf(w, "\ntotal %.1f s (load %.1f, build %.1f)\n", rep.Seconds["total"], rep.Seconds["load"], rep.Seconds["build"])

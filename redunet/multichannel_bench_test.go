@@ -30,9 +30,12 @@ var multiBenchSizes = []struct{ m, c, k int }{{100, 75, 10}, {1000, 16, 10}}
 // half-spectrum bins): build (per-bin Gram matrices, Cholesky factorisations
 // and inverses of the K+1 operators) and apply (K+1 per-bin products for all
 // samples, the soft assignment, the update and the normalisation). The
-// metric cmadd/s counts the complex multiply-adds of SPEC §3.4 on the half
-// spectrum: build 2·m·C²·B' for the Gram matrices (class and total) plus
-// (K+1)·B'·C³ for factorise-and-invert, apply (K+1)·m·C²·B'.
+// metric cmadd/s counts the complex multiply-adds of SPEC §3.4 for dense
+// operators on the B' = 420 half-spectrum bins: build m·C²·B' (Gram
+// matrices) + (K+1)·B'·C³ (factorise and invert), apply (K+1)·m·C²·B'. With
+// 10 samples per class and C = 75 the classes take the low-rank path, which
+// does about 2.3× fewer operations than that count for the apply: the rate
+// shown is then the dense-equivalent rate.
 func BenchmarkMultiLayer(b *testing.B) {
 	for _, sz := range multiBenchSizes {
 		s, y := benchSpectra(sz.m, sz.c, 28, 28, sz.k)
@@ -40,15 +43,17 @@ func BenchmarkMultiLayer(b *testing.B) {
 		bins := float64(s.Bins())
 		c, m, k := float64(sz.c), float64(sz.m), float64(sz.k)
 		name := fmt.Sprintf("m=%d,C=%d,K=%d", sz.m, sz.c, sz.k)
-		b.Run(name+"/build", func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := analyseMulti(s, groups, 0.1, 784, true, 0); err != nil {
-					b.Fatal(err)
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/build/workers=%d", name, workers), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if _, err := analyseMulti(s, groups, 0.1, 784, true, workers); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric((m*c*c*bins+(k+1)*bins*c*c*c)*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
-		})
+				b.ReportMetric((m*c*c*bins+(k+1)*bins*c*c*c)*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
+			})
+		}
 		st, err := analyseMulti(s, groups, 0.1, 784, true, 0)
 		if err != nil {
 			b.Fatal(err)
@@ -58,47 +63,52 @@ func BenchmarkMultiLayer(b *testing.B) {
 			gamma[j] = float64(len(groups[j])) / m
 		}
 		work := &conv.Spectra{M: s.M, C: s.C, Shape: s.Shape, W: s.W, Data: make([]complex128, len(s.Data))}
-		b.Run(name+"/apply", func(b *testing.B) {
+		for _, workers := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/apply/workers=%d", name, workers), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					copy(work.Data, s.Data)
+					forwardMulti(work, st.ops, gamma, DefaultParams(1), workers, nil)
+				}
+				b.ReportMetric((k+1)*m*c*c*bins*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
+			})
+		}
+		// The parts, on one core: the FFTs of a block (forward and inverse
+		// of every sample) and the Gram matrices of a build (whole set and
+		// classes, per bin); build with 1 worker − gram is the solves.
+		b.Run(name+"/part=fft-1core", func(b *testing.B) {
+			tr := conv.NewTransformer([]int{28, 28}, 1)
+			z := tr.Inverse(nil, s)
 			b.ReportAllocs()
 			for b.Loop() {
-				copy(work.Data, s.Data)
-				forwardMulti(work, st.ops, gamma, DefaultParams(1), 0, nil)
+				tr.Forward(work, z, sz.m, sz.c)
+				tr.Inverse(z, work)
 			}
-			b.ReportMetric((k+1)*m*c*c*bins*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
 		})
-		// The parts, on one core, over all bins.
-		blk := make([]complex128, sz.c*sz.m)
-		g := make([]complex128, sz.c*sz.c)
 		b.Run(name+"/part=gram-1core", func(b *testing.B) {
+			g := make([]complex128, sz.c*sz.c)
+			x := make([]complex128, sz.c*sz.m)
+			b.ReportAllocs()
 			for b.Loop() {
 				for p := 0; p < s.Bins(); p++ {
-					conv.Gram(g, s.Block(p), sz.c, sz.m, 1)
-				}
-			}
-			b.ReportMetric(m*c*c*bins*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
-		})
-		inv := make([]complex128, sz.c*sz.c)
-		wk := make([]complex128, sz.c*sz.c)
-		b.Run(name+"/part=solve-1core", func(b *testing.B) {
-			for b.Loop() {
-				for p := 0; p < s.Bins(); p++ {
-					copy(g, st.ops[0].dense[p*sz.c*sz.c:(p+1)*sz.c*sz.c])
-					for i := 0; i < sz.c; i++ {
-						g[i*sz.c+i] += 1
+					blk := s.Block(p)
+					conv.Gram(g, blk, sz.c, sz.m, 1)
+					for _, idx := range groups {
+						n := len(idx)
+						xg := x[:sz.c*n]
+						for ch := 0; ch < sz.c; ch++ {
+							for t, i := range idx {
+								xg[ch*n+t] = blk[ch*sz.m+i]
+							}
+						}
+						if n >= sz.c {
+							conv.Gram(g, xg, sz.c, n, 1)
+						} else {
+							conv.Gram(g[:n*n], xg, n, sz.c, 1) // kernel form, n×n
+						}
 					}
-					cholesky(g, sz.c)
-					cholInverse(inv, g, wk, sz.c, 1)
 				}
 			}
-			b.ReportMetric(bins*c*c*c*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
-		})
-		b.Run(name+"/part=mulblock-1core", func(b *testing.B) {
-			for b.Loop() {
-				for p := 0; p < s.Bins(); p++ {
-					conv.MulBlock(blk, st.ops[0].dense[p*sz.c*sz.c:(p+1)*sz.c*sz.c], s.Block(p), sz.c, sz.m, 0)
-				}
-			}
-			b.ReportMetric(m*c*c*bins*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
 		})
 	}
 }

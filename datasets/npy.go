@@ -8,10 +8,11 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 	"strconv"
 	"strings"
+
+	"github.com/redunet-go/redunet/internal/atomicfile"
 )
 
 // npyMagic starts every .npy file.
@@ -411,48 +412,30 @@ func WriteNPY(path string, data []float64, shape []int, float32 bool) (err error
 		panic(fmt.Sprintf("datasets: WriteNPY: %d values for shape %v (%d elements)", len(data), shape, n))
 	}
 
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("datasets: writing %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-			err = fmt.Errorf("datasets: writing %s: %w", path, err)
-		}
-	}()
-	w := bufio.NewWriterSize(f, npyBlock)
-	if _, err = w.Write(npyHeaderBytes(shape, float32)); err != nil {
-		return err
-	}
-	var b [8]byte
-	for _, v := range data {
-		if float32 {
-			binary.LittleEndian.PutUint32(b[:], math.Float32bits(float32Of(v)))
-			_, err = w.Write(b[:4])
-		} else {
-			binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
-			_, err = w.Write(b[:])
-		}
-		if err != nil {
+	err = atomicfile.Write(path, func(w io.Writer) error {
+		if _, err := w.Write(npyHeaderBytes(shape, float32)); err != nil {
 			return err
 		}
+		var b [8]byte
+		for _, v := range data {
+			var err error
+			if float32 {
+				binary.LittleEndian.PutUint32(b[:], math.Float32bits(float32Of(v)))
+				_, err = w.Write(b[:4])
+			} else {
+				binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+				_, err = w.Write(b[:])
+			}
+			if err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		return fmt.Errorf("datasets: %w", err)
 	}
-	if err = w.Flush(); err != nil {
-		return err
-	}
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
+	return nil
 }
 
 // float32Of converts v to float32 (a function so that the parameter named

@@ -11,10 +11,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 	"slices"
 
 	"github.com/redunet-go/redunet/conv"
+	"github.com/redunet-go/redunet/internal/atomicfile"
 )
 
 // The model file format, version 1. All integers and floats little-endian.
@@ -117,30 +117,9 @@ type modelHeader struct {
 // Save writes the model to path atomically: to a temporary file in the same
 // directory, synced, then renamed over path, so that a failure (a full disk,
 // an interrupt) never leaves a partial or damaged file at path.
-func (m *Model) Save(path string, opt SaveOptions) (err error) {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
+func (m *Model) Save(path string, opt SaveOptions) error {
+	if err := atomicfile.Write(path, func(w io.Writer) error { return m.Write(w, opt) }); err != nil {
 		return fmt.Errorf("redunet: saving model: %w", err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(tmp)
-		}
-	}()
-	if err = m.Write(f, opt); err != nil {
-		return fmt.Errorf("redunet: saving model to %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("redunet: saving model to %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("redunet: saving model to %s: %w", path, err)
-	}
-	if err = os.Rename(tmp, path); err != nil {
-		return fmt.Errorf("redunet: saving model to %s: %w", path, err)
 	}
 	return nil
 }

@@ -6,13 +6,13 @@ import (
 	"image/color"
 	"io"
 	"math"
-	"os"
-	"path/filepath"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/vg"
 	"gonum.org/v1/plot/vg/draw"
 	"gonum.org/v1/plot/vg/vgimg"
+
+	"github.com/redunet-go/redunet/internal/atomicfile"
 )
 
 // dpi is the resolution of every figure.
@@ -46,44 +46,17 @@ func render(path string, w, h vg.Length, fn func(dc draw.Canvas) error) error {
 	if err != nil {
 		return fmt.Errorf("report: render %s: %w", path, err)
 	}
-	return writeAtomic(path, vgimg.PngCanvas{Canvas: c})
+	if err := atomicfile.Write(path, func(w io.Writer) error {
+		_, err := vgimg.PngCanvas{Canvas: c}.WriteTo(w)
+		return err
+	}); err != nil {
+		return fmt.Errorf("report: %w", err)
+	}
+	return nil
 }
 
 // writeAtomic writes the output of wt to path through a temporary file in
 // the same directory, synced and renamed over path. On any error the
-// temporary file is removed and path is left untouched.
-func writeAtomic(path string, wt io.WriterTo) (err error) {
-	dir, base := filepath.Split(path)
-	if dir == "" {
-		dir = "."
-	}
-	f, err := os.CreateTemp(dir, "."+base+".tmp-*")
-	if err != nil {
-		return fmt.Errorf("report: write %s: %w", path, err)
-	}
-	tmp := f.Name()
-	defer func() {
-		if err != nil {
-			f.Close() // Already failed; the first error is the one to report.
-			os.Remove(tmp)
-			err = fmt.Errorf("report: write %s: %w", path, err)
-		}
-	}()
-	// CreateTemp makes the file private; give it the usual mode of a new file.
-	if err = f.Chmod(0o644); err != nil {
-		return err
-	}
-	if _, err = wt.WriteTo(f); err != nil {
-		return err
-	}
-	if err = f.Sync(); err != nil {
-		return err
-	}
-	if err = f.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp, path)
-}
 
 // errEmpty reports an empty data set.
 var errEmpty = errors.New("no values")

@@ -13,6 +13,7 @@ import (
 	"time"
 
 	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/internal/atomicfile"
 	"github.com/redunet-go/redunet/redunet"
 	"github.com/redunet-go/redunet/report"
 )
@@ -265,10 +266,10 @@ func saveReport(dir string, res *reproResults, train *datasets.Set, evals []*dat
 	}
 	res.Seconds["figures"] = time.Since(t4).Seconds()
 	res.Seconds["total"] = time.Since(t0).Seconds()
-	if err := writeFileAtomic(filepath.Join(dir, "results.json"), func(f io.Writer) error { return writeJSON(f, res) }); err != nil {
+	if err := atomicfile.Write(filepath.Join(dir, "results.json"), func(f io.Writer) error { return writeJSON(f, res) }); err != nil {
 		return err
 	}
-	return writeFileAtomic(filepath.Join(dir, "report.md"), func(f io.Writer) error { return writeReport(f, res) })
+	return atomicfile.Write(filepath.Join(dir, "report.md"), func(f io.Writer) error { return writeReport(f, res) })
 }
 
 // everyNth passes the header line and every n-th layer row of the
@@ -523,29 +524,4 @@ func writeReport(w io.Writer, r *reproResults) error {
 		fmt.Fprintf(w, "- %s: %.1f\n", k, r.Seconds[k])
 	}
 	return nil
-}
-
-// writeFileAtomic writes a file through fill into a temporary file beside
-// path and renames it into place, so that path is never half-written.
-func writeFileAtomic(path string, fill func(io.Writer) error) (err error) {
-	f, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp-*")
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil {
-			f.Close()
-			os.Remove(f.Name())
-		}
-	}()
-	if err = fill(f); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = f.Sync(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	if err = f.Close(); err != nil {
-		return fmt.Errorf("writing %s: %w", path, err)
-	}
-	return os.Rename(f.Name(), path)
 }

@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/redunet"
 )
 
 // dataFlags select a labelled set: a source, classes, and how many samples
@@ -87,4 +88,47 @@ func selectClasses(s *datasets.Set, names []string, perClass, skip int) (*datase
 	}
 	sub.Classes = names
 	return sub, nil
+}
+
+// modelData loads the samples of a split that a saved model is to be
+// applied to: from source (default: the one the model was trained on), the
+// model's classes, perClass of each after skipping
+// skip (for single-split sources of eval, the model's training samples),
+// laid out as the model's architecture takes them. It returns the source
+// used. ids, if not nil, selects classes by id instead of the model's names.
+func modelData(ctx context.Context, e *env, m *redunet.Model, source, split string, ids []int, perClass, skip int) (*datasets.Set, string, error) {
+	if source == "" {
+		source = m.Meta["data"]
+	}
+	if source == "" {
+		return nil, "", usagef("the model does not say what data it was trained on: give -data")
+	}
+	all, err := datasets.Load(ctx, source, split)
+	if err != nil {
+		return nil, "", err
+	}
+	reportSkipped(e, all)
+	names := m.Classes
+	if ids != nil {
+		names = nil
+		for _, id := range ids {
+			if id >= len(all.Classes) {
+				return nil, "", fmt.Errorf("class %d: %s has %d classes", id, all.Name, len(all.Classes))
+			}
+			names = append(names, all.Classes[id])
+		}
+	}
+	s, err := selectClasses(all, names, perClass, skip)
+	if err != nil {
+		return nil, "", err
+	}
+	var af archFlags
+	af.fromModel(m)
+	if s, _, _, err = af.layout(s); err != nil {
+		return nil, "", err
+	}
+	if !slices.Equal(s.Shape, m.InputShape) {
+		return nil, "", fmt.Errorf("%s has samples of shape %v; the model takes %v", s.Name, s.Shape, m.InputShape)
+	}
+	return s, source, nil
 }

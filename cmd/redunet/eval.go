@@ -84,12 +84,6 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		if source == "" {
-			source = m.Meta["data"]
-		}
-		if source == "" {
-			return usagef("the model does not say what data it was trained on: give -data")
-		}
 		var af archFlags
 		af.fromModel(m)
 		var p redunet.Params
@@ -103,26 +97,16 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		rep := evalReport{Model: modelPath, Data: source, Classes: m.Classes, Arch: m.Arch, Params: p, Seconds: map[string]float64{}}
 		rep.Seconds["load_model"] = time.Since(t0).Seconds()
 		t1 := time.Now()
-		all, err := datasets.Load(ctx, source, "test")
-		if err != nil {
-			return err
-		}
-		reportSkipped(e, all)
 		skip := 0
-		if singleSplit(source) {
+		if singleSplit(source) || (source == "" && singleSplit(m.Meta["data"])) {
 			// The test samples follow the training samples of each class.
 			fmt.Sscan(m.Meta["train_per_class"], &skip)
 		}
-		test, err := selectClasses(all, m.Classes, max(testPer, 0), skip)
+		test, source, err := modelData(ctx, e, m, source, "test", nil, max(testPer, 0), skip)
 		if err != nil {
 			return err
 		}
-		if test, _, _, err = af.layout(test); err != nil {
-			return err
-		}
-		if fmt.Sprint(test.Shape) != fmt.Sprint(m.InputShape) {
-			return fmt.Errorf("%s has samples of shape %v; the model takes %v", test.Name, test.Shape, m.InputShape)
-		}
+		rep.Data = source
 		test.Name = "test"
 		sets := []*datasets.Set{test}
 		rep.TestSamples = test.Len()

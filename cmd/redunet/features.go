@@ -114,39 +114,10 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		if source == "" {
-			source = m.Meta["data"]
-		}
-		if source == "" {
-			return usagef("the model does not say what data it was trained on: give -data")
-		}
-		all, err := datasets.Load(ctx, source, split)
+		s, source, err := modelData(ctx, e, m, source, split, ids, perClass, 0)
 		if err != nil {
 			return err
 		}
-		names := m.Classes
-		if ids != nil {
-			names = nil
-			for _, id := range ids {
-				if id >= len(all.Classes) {
-					return fmt.Errorf("-classes %s: %s has %d classes", classes, all.Name, len(all.Classes))
-				}
-				names = append(names, all.Classes[id])
-			}
-		}
-		s, err := selectClasses(all, names, perClass, 0)
-		if err != nil {
-			return err
-		}
-		var af archFlags
-		af.fromModel(m)
-		if s, _, _, err = af.layout(s); err != nil {
-			return err
-		}
-		if fmt.Sprint(s.Shape) != fmt.Sprint(m.InputShape) {
-			return fmt.Errorf("%s has samples of shape %v; the model %s takes %v", s.Name, s.Shape, modelPath, m.InputShape)
-		}
-
 		var feat []float64
 		switch {
 		case m.Vector != nil && raw:
@@ -184,7 +155,7 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		if jsonOut {
-			return writeJSON(e.stdout, featuresReport{Model: modelPath, Data: source, Split: split, Classes: names,
+			return writeJSON(e.stdout, featuresReport{Model: modelPath, Data: source, Split: split, Classes: s.Classes,
 				Samples: n, Dim: dim, Raw: raw, Output: out, Labels: labelsOut})
 		}
 		what := "features"
@@ -192,7 +163,7 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			what = "raw input"
 		}
 		fmt.Fprintf(e.stdout, "wrote %s %d×%d of %d %s samples of %s (classes %s) to %s, labels to %s\n",
-			what, n, dim, n, split, source, strings.Join(names, ", "), out, labelsOut)
+			what, n, dim, n, split, source, strings.Join(s.Classes, ", "), out, labelsOut)
 		return nil
 	}
 }

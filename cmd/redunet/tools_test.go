@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"image"
 	"image/png"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -45,21 +46,12 @@ func trainToolModels(t *testing.T, dir string) map[string]string {
 	return paths
 }
 
-// modelData returns the first perClass samples of each of the model's
+// fixtureData returns the first perClass samples of each of the model's
 // classes from the split of the fixture, laid out as the model takes them.
-func modelData(t *testing.T, m *redunet.Model, split string, perClass int) *datasets.Set {
+func fixtureData(t *testing.T, m *redunet.Model, split string, perClass int) *datasets.Set {
 	t.Helper()
-	all, err := datasets.Load(context.Background(), fixture, split)
+	s, _, err := modelData(context.Background(), &env{stdout: io.Discard, stderr: io.Discard}, m, fixture, split, nil, perClass, 0)
 	if err != nil {
-		t.Fatal(err)
-	}
-	s, err := selectClasses(all, m.Classes, perClass, 0)
-	if err != nil {
-		t.Fatal(err)
-	}
-	var af archFlags
-	af.fromModel(m)
-	if s, _, _, err = af.layout(s); err != nil {
 		t.Fatal(err)
 	}
 	return s
@@ -134,7 +126,7 @@ func testFeatures(t *testing.T, models map[string]string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		s := modelData(t, m, "test", 2)
+		s := fixtureData(t, m, "test", 2)
 		wantFeat, _, _ := predictModel(t, m, s.X)
 		var wantRaw []float64
 		if m.Vector != nil {

@@ -33,8 +33,16 @@ func (f *archFlags) register(fs *flag.FlagSet) {
 	fs.IntVar(&f.workers, "workers", 0, "goroutines (0: all cores); results do not depend on it")
 }
 
-// check validates the flags and fills in the defaults.
-func (f *archFlags) check() error {
+// check validates the flags and fills in the defaults. set, if not nil,
+// tells which flags the user gave: an explicit -channels 0 or -kernel 0 is
+// an error, not a request for the default.
+func (f *archFlags) check(set map[string]bool) error {
+	for _, name := range []string{"channels", "kernel"} {
+		v := map[string]int{"channels": f.channels, "kernel": f.kernel}[name]
+		if set[name] && v < 1 {
+			return usagef("-%s %d: want ≥ 1", name, v)
+		}
+	}
 	switch f.arch {
 	case "vector":
 		return nil

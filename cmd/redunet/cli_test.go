@@ -175,6 +175,10 @@ func TestBadInput(t *testing.T) {
 		{"model cut in half", []string{"eval", "-model", half}, 1, "half.rdn"},
 		{"model missing", []string{"eval", "-model", filepath.Join(dir, "none.rdn")}, 1, "none.rdn"},
 		{"no model flag", []string{"eval"}, 2, "-model"},
+		{"zero channels", []string{"train", "-data", fixture, "-arch", "conv2d", "-channels", "0"}, 2, "-channels 0"},
+		{"kernel larger than the image", []string{"train", "-data", fixture, "-arch", "conv2d", "-kernel", "40", "-layers", "1", "-train-per-class", "2"}, 1, "larger than"},
+		{"conv1d on 3-channel data", []string{"train", "-data", fixture, "-arch", "conv1d", "-radii", "0"}, 2, "-radii 0"},
+		{"shifts without test", []string{"train", "-data", fixture, "-shifts", "all"}, 2, "-test-per-class"},
 	} {
 		code, _, errs := runCLI(t, tc.args...)
 		if code != tc.code || !strings.Contains(errs, tc.want) {

@@ -198,7 +198,7 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if af.radii == 0 {
 			af.radii, af.angles = 15, 200 // unused: the data are not images
 		}
-		if err := af.check(); err != nil {
+		if err := af.check(nil); err != nil {
 			return err
 		}
 		train, cin, shape, err := af.layout(train)

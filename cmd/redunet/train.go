@@ -99,7 +99,9 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err := p.Validate(); err != nil {
 			return usageError{err}
 		}
-		if err := af.check(); err != nil {
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
+		if err := af.check(set); err != nil {
 			return err
 		}
 		if rank < 1 || knnK < 1 {

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"math"
 	"strings"
 	"text/tabwriter"
 
@@ -48,13 +49,16 @@ func evaluate(d, k int, train split, sets []split, rank, knnK int) ([]accuracy, 
 	var out []accuracy
 	all := append([]split{train}, sets...)
 	for _, input := range []string{"raw", "features"} {
-		pick := func(s split) []float64 {
-			if input == "raw" {
-				return eval.NormalizeRows(nil, s.raw, d)
+		// Each split normalised once for all classifiers (rows that are
+		// already unit vectors, as the features are, are not copied).
+		xs := make([][]float64, len(all))
+		for i, s := range all {
+			x := s.raw
+			if input == "features" {
+				x = s.feat
 			}
-			return eval.NormalizeRows(nil, s.feat, d)
+			xs[i] = normalized(x, d)
 		}
-		trainX := pick(train)
 		for _, name := range classifierNames {
 			if name == "redunet" {
 				if input == "raw" {
@@ -68,16 +72,31 @@ func evaluate(d, k int, train split, sets []split, rank, knnK int) ([]accuracy, 
 				continue
 			}
 			c := newClassifier(name, rank, knnK)
-			if err := c.Fit(trainX, d, train.labels, k); err != nil {
+			if err := c.Fit(xs[0], d, train.labels, k); err != nil {
 				return nil, fmt.Errorf("%s on %s: %w", name, input, err)
 			}
-			for _, s := range all {
-				pred := c.Predict(nil, pick(s))
+			for i, s := range all {
+				pred := c.Predict(nil, xs[i])
 				out = append(out, accuracy{s.name, input, name, eval.Accuracy(pred, s.labels)})
 			}
 		}
 	}
 	return out, nil
+}
+
+// normalized returns x (rows of d values) with every row scaled to unit
+// norm: x itself when its rows already are (to 1e-12), else a copy.
+func normalized(x []float64, d int) []float64 {
+	for i := 0; i+d <= len(x); i += d {
+		s := 0.0
+		for _, v := range x[i : i+d] {
+			s += v * v
+		}
+		if math.Abs(s-1) > 1e-12 {
+			return eval.NormalizeRows(nil, x, d)
+		}
+	}
+	return x
 }
 
 // printAccuracy prints the table: one row per classifier, one column per

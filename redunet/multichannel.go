@@ -713,6 +713,9 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 			return err
 		}
 		tr.Input = ratesOf(st, groups)
+		if opt.OnInput != nil {
+			opt.OnInput(tr.Input)
+		}
 	}
 	tr.EvalPredicted = nil
 	for layer := 1; layer <= p.Layers; layer++ {

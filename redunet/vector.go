@@ -325,6 +325,9 @@ type BuildOptions struct {
 	// sets whose rates should be recorded at every layer
 	// (LayerResult.Eval); a nil entry skips that set.
 	EvalLabels [][]int
+	// OnInput, if not nil, is called with the rates of the normalised
+	// input (true labels) before the first layer is built.
+	OnInput func(Rates)
 	// OnLayer, if not nil, is called after each layer.
 	OnLayer func(LayerResult)
 	// Context, if not nil, is checked between layers; its error is returned
@@ -425,6 +428,9 @@ func BuildVector(x []float64, d int, labels []int, k int, p Params, opt BuildOpt
 		return nil, err
 	}
 	res.Input = st.rates(counts)
+	if opt.OnInput != nil {
+		opt.OnInput(res.Input)
+	}
 	for layer := 1; layer <= p.Layers; layer++ {
 		if err := ctx.Err(); err != nil {
 			return nil, err

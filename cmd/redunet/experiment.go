@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"strings"
 	"time"
 
 	"github.com/redunet-go/redunet/datasets"
@@ -71,6 +72,11 @@ func (x *experiment) run() (*experimentResult, error) {
 		prog = newProgress(x.e, x.quiet, x.params.Layers, "layers")
 	}
 	defer prog.Done()
+	opt.OnInput = func(r redunet.Rates) {
+		f := func(v float64) string { return fmt.Sprintf("%.6f", v) }
+		row := fmt.Sprintf(layerRowFmt, "input", f(r.DeltaR), f(r.R), f(r.Rc), "", "", "", "")
+		fmt.Fprintln(w, strings.TrimRight(row, " \n"))
+	}
 	opt.OnLayer = func(lr redunet.LayerResult) {
 		prog.Clear()
 		defer prog.Add(1)
@@ -103,7 +109,6 @@ func (x *experiment) run() (*experimentResult, error) {
 	tr := res.trace
 	res.dim = len(tr.Features) / x.train.Len()
 	res.seconds["build"] = time.Since(t1).Seconds()
-	fmt.Fprintf(w, "(input: ΔR = %.6f, R = %.6f, Rc = %.6f)\n", tr.Input.DeltaR, tr.Input.R, tr.Input.Rc)
 	if len(x.evals) == 0 {
 		return res, nil
 	}

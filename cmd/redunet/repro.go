@@ -272,8 +272,8 @@ func saveReport(dir string, res *reproResults, train *datasets.Set, evals []*dat
 	return atomicfile.Write(filepath.Join(dir, "report.md"), func(f io.Writer) error { return writeReport(f, res) })
 }
 
-// everyNth passes the header line and every n-th layer row of the
-// per-layer table, for experiments with thousands of layers.
+// everyNth passes the header line, the input row and every n-th layer row
+// of the per-layer table, for experiments with thousands of layers.
 type everyNth struct {
 	w    io.Writer
 	n, i int
@@ -281,7 +281,7 @@ type everyNth struct {
 
 func (e *everyNth) Write(p []byte) (int, error) {
 	e.i++
-	if e.i == 1 || (e.i-1)%e.n == 0 || strings.HasPrefix(string(p), "(input") {
+	if e.i <= 2 || (e.i-2)%e.n == 0 {
 		return e.w.Write(p)
 	}
 	return len(p), nil

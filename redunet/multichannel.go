@@ -335,6 +335,22 @@ func factorKernel(gram, work, x []complex128, c, n int, a float64, p int, op *bi
 	return true
 }
 
+// forwardScratch is the large scratch of forwardMulti, kept between the
+// calls of one construction pass (every layer, every set) so that it is
+// allocated once.
+type forwardScratch struct {
+	store   []complex128
+	contrib []float64
+}
+
+// grow returns (*buf)[:n], reallocating *buf if it is too short.
+func grow[T any](buf *[]T, n int) []T {
+	if cap(*buf) < n {
+		*buf = make([]T, n)
+	}
+	return (*buf)[:n]
+}
+
 // forceDense, set only by tests, makes analyseMulti use the dense C×C form
 // for every group, so that the kernel and low-rank forms can be checked
 // against it.
@@ -353,7 +369,7 @@ const multiChunkValues = 1 << 23
 // one a·I − a²·YᴴY gives T = Y·X (r×n), from which the class norms are
 // taken through a scratch a·X − a²·Yᴴ·T, and the update adds
 // coef·a·X − Yᴴ·(coef·a²·T) without forming the C×n product per class.
-func forwardMulti(s *conv.Spectra, ops []binOp, gamma []float64, p Params, workers int, pi []float64) []int {
+func forwardMulti(s *conv.Spectra, ops []binOp, gamma []float64, p Params, workers int, pi []float64, sc *forwardScratch) []int {
 	c, m, bins, k := s.C, s.M, s.Bins(), len(gamma)
 	yhat := make([]int, m)
 	if m == 0 {
@@ -371,8 +387,11 @@ func forwardMulti(s *conv.Spectra, ops []binOp, gamma []float64, p Params, worke
 		}
 	}
 	nc := max(1, min(m, multiChunkValues/(bins*per)))
-	store := make([]complex128, bins*per*nc)
-	contrib := make([]float64, bins*(k+1)*nc) // [bin][class j, or k for the new norm][sample]
+	if sc == nil {
+		sc = new(forwardScratch)
+	}
+	store := grow(&sc.store, bins*per*nc)
+	contrib := grow(&sc.contrib, bins*(k+1)*nc) // [bin][class j, or k for the new norm][sample]
 	coef := make([]float64, nc*(k+1))
 	norms := make([]float64, k)
 	scale := make([]float64, nc)
@@ -718,6 +737,7 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 		}
 	}
 	tr.EvalPredicted = nil
+	var scratch forwardScratch
 	for layer := 1; layer <= p.Layers; layer++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -728,7 +748,7 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 			}
 		}
 		ops := st.ops
-		yhat := forwardMulti(s, ops, gamma, p, workers, nil)
+		yhat := forwardMulti(s, ops, gamma, p, workers, nil, &scratch)
 		tr.EvalPredicted = make([][]int, len(evals))
 		last := layer == p.Layers
 		if last {
@@ -740,7 +760,7 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 				pi = make([]float64, e.M*k)
 				tr.EvalProb[i] = pi
 			}
-			tr.EvalPredicted[i] = forwardMulti(e, ops, gamma, p, workers, pi)
+			tr.EvalPredicted[i] = forwardMulti(e, ops, gamma, p, workers, pi, &scratch)
 		}
 		st = nil
 		if opt.noRates {

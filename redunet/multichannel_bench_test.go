@@ -63,12 +63,13 @@ func BenchmarkMultiLayer(b *testing.B) {
 			gamma[j] = float64(len(groups[j])) / m
 		}
 		work := &conv.Spectra{M: s.M, C: s.C, Shape: s.Shape, W: s.W, Data: make([]complex128, len(s.Data))}
+		var sc forwardScratch
 		for _, workers := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/apply/workers=%d", name, workers), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					copy(work.Data, s.Data)
-					forwardMulti(work, st.ops, gamma, DefaultParams(1), workers, nil)
+					forwardMulti(work, st.ops, gamma, DefaultParams(1), workers, nil, &sc)
 				}
 				b.ReportMetric((k+1)*m*c*c*bins*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
 			})

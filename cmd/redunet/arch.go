@@ -133,24 +133,30 @@ func allShifts(s *datasets.Set, arch string, perClass int) (*datasets.Set, error
 	if !twoD && !oneD {
 		return nil, fmt.Errorf("%s: no cyclic shifts for %v samples with -arch %s", s.Name, base.Shape, arch)
 	}
+	shifts := 16
+	if oneD {
+		shifts = len(shiftOffsets(base.Shape[1]))
+	}
+	out.X = make([]float64, 0, base.Len()*shifts*d)
+	out.Labels = make([]int, 0, base.Len()*shifts)
 	for i := 0; i < base.Len(); i++ {
 		x := base.Row(i)
 		if twoD {
 			c, h, w := base.Shape[0], base.Shape[1], base.Shape[2]
 			for a := 0; a < 4; a++ {
 				for b := 0; b < 4; b++ {
-					out.X = append(out.X, conv.Shift2D(make([]float64, d), x, c, h, w, a*h/4, b*w/4)...)
+					n := len(out.X)
+					out.X = out.X[:n+d]
+					conv.Shift2D(out.X[n:], x, c, h, w, a*h/4, b*w/4)
 					out.Labels = append(out.Labels, base.Labels[i])
 				}
 			}
 		} else {
 			c, t := base.Shape[0], base.Shape[1]
-			step := 10
-			if t < 20 {
-				step = 1
-			}
-			for sh := 0; sh < t; sh += step {
-				out.X = append(out.X, conv.Shift1D(make([]float64, d), x, c, t, sh)...)
+			for _, sh := range shiftOffsets(t) {
+				n := len(out.X)
+				out.X = out.X[:n+d]
+				conv.Shift1D(out.X[n:], x, c, t, sh)
 				out.Labels = append(out.Labels, base.Labels[i])
 			}
 		}
@@ -158,7 +164,21 @@ func allShifts(s *datasets.Set, arch string, perClass int) (*datasets.Set, error
 	return out, nil
 }
 
-// modelArch returns the architecture-specific parameters recorded in a
+// shiftOffsets are the 1-D shifts of the all-shifts set: every multiple of
+// 10 below t (every shift when t < 20).
+func shiftOffsets(t int) []int {
+	step := 10
+	if t < 20 {
+		step = 1
+	}
+	var s []int
+	for sh := 0; sh < t; sh += step {
+		s = append(s, sh)
+	}
+	return s
+}
+
+// meta returns the architecture-specific parameters recorded in a
 // model's metadata, for eval to lay out its test data the same way.
 func (f *archFlags) meta() map[string]string {
 	m := map[string]string{"arch": f.arch}

@@ -164,7 +164,7 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		rep.Seconds["transform"] = time.Since(t2).Seconds()
 		t3 := time.Now()
-		acc, err := evaluate(d, k, trainSplit, splits, rank, knnK)
+		acc, err := evaluate(d, k, trainSplit, splits, rank, knnK, false)
 		if err != nil {
 			return err
 		}

@@ -44,8 +44,9 @@ func newClassifier(name string, rank, knnK int) eval.Classifier {
 }
 
 // evaluate fits every classifier on the training split (raw and features)
-// and reports its accuracy on every split, training included (SPEC §6).
-func evaluate(d, k int, train split, sets []split, rank, knnK int) ([]accuracy, error) {
+// and reports its accuracy on every split, training included unless
+// skipTrain (SPEC §6).
+func evaluate(d, k int, train split, sets []split, rank, knnK int, skipTrain bool) ([]accuracy, error) {
 	var out []accuracy
 	all := append([]split{train}, sets...)
 	for _, input := range []string{"raw", "features"} {
@@ -64,7 +65,10 @@ func evaluate(d, k int, train split, sets []split, rank, knnK int) ([]accuracy, 
 				if input == "raw" {
 					continue
 				}
-				for _, s := range all {
+				for i, s := range all {
+					if i == 0 && skipTrain {
+						continue
+					}
 					if s.redunet != nil {
 						out = append(out, accuracy{s.name, input, name, eval.Accuracy(s.redunet, s.labels)})
 					}
@@ -76,6 +80,9 @@ func evaluate(d, k int, train split, sets []split, rank, knnK int) ([]accuracy, 
 				return nil, fmt.Errorf("%s on %s: %w", name, input, err)
 			}
 			for i, s := range all {
+				if i == 0 && skipTrain {
+					continue
+				}
 				pred := c.Predict(nil, xs[i])
 				out = append(out, accuracy{s.name, input, name, eval.Accuracy(pred, s.labels)})
 			}

@@ -131,7 +131,7 @@ func (x *experiment) run() (*experimentResult, error) {
 		}
 		splits = append(splits, sp)
 	}
-	acc, err := evaluate(res.dim, k, trainSplit, splits, x.rank, x.knnK)
+	acc, err := evaluate(res.dim, k, trainSplit, splits, x.rank, x.knnK, false)
 	if err != nil {
 		return nil, err
 	}
@@ -152,15 +152,11 @@ func (x *experiment) run() (*experimentResult, error) {
 				return nil, err
 			}
 			st := split{name: "train-shifted", raw: raw.X, feat: feat.X, labels: raw.Labels}
-			more, err := evaluate(res.dim, k, st, []split{{name: "shifts*", raw: sp.raw, feat: sp.feat, labels: sp.labels}}, x.rank, x.knnK)
+			more, err := evaluate(res.dim, k, st, []split{{name: "shifts*", raw: sp.raw, feat: sp.feat, labels: sp.labels}}, x.rank, x.knnK, true)
 			if err != nil {
 				return nil, err
 			}
-			for _, a := range more {
-				if a.Set == "shifts*" && a.Classifier != "redunet" {
-					acc = append(acc, a)
-				}
-			}
+			acc = append(acc, more...)
 		}
 	}
 	res.acc = acc

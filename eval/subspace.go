@@ -61,27 +61,20 @@ func (ns *NearestSubspace) Fit(x []float64, d int, labels []int, k int) error {
 	parallel(k, func(j int) {
 		mj := counts[j]
 		r := min(ns.Rank, d-1, mj)
-		bases[j] = blas64.General{Rows: r, Cols: d, Stride: d, Data: make([]float64, r*d)}
+		bases[j] = blas64.General{Rows: 0, Cols: d, Stride: d}
 		if r == 0 {
 			return
 		}
-		var svd mat.SVD
-		if !svd.Factorize(mat.NewDense(mj, d, rows[j]), mat.SVDThinV) {
+		b, ok := topRightSingular(rows[j], mj, d, r)
+		if !ok {
 			fail[j] = true
 			return
 		}
-		var v mat.Dense
-		svd.VTo(&v) // d×min(mj, d), singular values in decreasing order
-		b := bases[j]
-		for c := range r {
-			for i := range d {
-				b.Data[c*d+i] = v.At(i, c)
-			}
-		}
+		bases[j] = b
 	})
 	for j, f := range fail {
 		if f {
-			return fmt.Errorf("eval: SVD failed for class %d", j)
+			return fmt.Errorf("eval: eigendecomposition failed for class %d", j)
 		}
 	}
 	ns.d = d
@@ -194,4 +187,78 @@ func argmax(v []float64) int {
 		}
 	}
 	return best
+}
+
+// topRightSingular returns, as the rows of an r'×d matrix, the top r' ≤ r
+// right singular vectors of the m×d matrix x, through the eigenvectors of
+// the smaller of its two Gram matrices: for m ≤ d, x·xᵀ = U·Λ·Uᵀ gives
+// v_i = xᵀ·u_i/√λ_i (with one Gram-Schmidt pass to keep the rows
+// orthonormal to rounding); for m > d, xᵀ·x gives them directly. This is
+// the thin SVD's answer at a fraction of its cost when m ≪ d (a class of
+// 1,600 shifted samples of 27,440 values: seconds instead of minutes).
+// Directions with a singular value below 1e-7 of the largest (rank
+// deficiency) are dropped, so r' can be less than r. ok is false if the
+// eigendecomposition fails.
+func topRightSingular(x []float64, m, d, r int) (blas64.General, bool) {
+	xm := blas64.General{Rows: m, Cols: d, Stride: d, Data: x}
+	n, trans := m, blas.NoTrans
+	if m > d {
+		n, trans = d, blas.Trans
+	}
+	g := blas64.Symmetric{N: n, Stride: n, Uplo: blas.Upper, Data: make([]float64, n*n)}
+	blas64.Syrk(trans, 1, xm, 0, g)
+	var eig mat.EigenSym
+	if !eig.Factorize(mat.NewSymDense(n, g.Data), true) {
+		return blas64.General{}, false
+	}
+	vals := eig.Values(nil) // ascending
+	var vecs mat.Dense
+	eig.VectorsTo(&vecs)
+	top := vals[n-1]
+	var keep []int
+	for i := n - 1; i >= 0 && len(keep) < r; i-- {
+		if top <= 0 || vals[i] <= 1e-14*top {
+			break
+		}
+		keep = append(keep, i)
+	}
+	out := blas64.General{Rows: len(keep), Cols: d, Stride: d, Data: make([]float64, len(keep)*d)}
+	for c, i := range keep {
+		row := out.Data[c*d : (c+1)*d]
+		if m > d {
+			for t := range row {
+				row[t] = vecs.At(t, i)
+			}
+			continue
+		}
+		// v = xᵀ·u/√λ, then orthogonalised against the rows before it.
+		for s := 0; s < m; s++ {
+			u := vecs.At(s, i)
+			if u == 0 {
+				continue
+			}
+			for t, v := range x[s*d : (s+1)*d] {
+				row[t] += u * v
+			}
+		}
+		for p := 0; p < c; p++ {
+			prev := out.Data[p*d : (p+1)*d]
+			dot := 0.0
+			for t := range row {
+				dot += row[t] * prev[t]
+			}
+			for t := range row {
+				row[t] -= dot * prev[t]
+			}
+		}
+		norm := 0.0
+		for _, v := range row {
+			norm += v * v
+		}
+		norm = math.Sqrt(norm)
+		for t := range row {
+			row[t] /= norm
+		}
+	}
+	return out, true
 }

@@ -3,6 +3,7 @@ package main
 import (
 	"flag"
 	"fmt"
+	"slices"
 
 	"github.com/redunet-go/redunet/conv"
 	"github.com/redunet-go/redunet/datasets"
@@ -20,6 +21,9 @@ type archFlags struct {
 	radii    int
 	angles   int
 	workers  int
+	// imageShape is the C×H×W shape of the images that the polar transform
+	// turned into conv1d signals (nil when the data were signals).
+	imageShape []int
 }
 
 func (f *archFlags) register(fs *flag.FlagSet) {
@@ -94,6 +98,7 @@ func (f *archFlags) layout(s *datasets.Set) (*datasets.Set, int, []int, error) {
 		if err != nil {
 			return nil, 0, nil, err
 		}
+		f.imageShape = slices.Clone(s.Shape)
 		return p, p.Shape[0], p.Shape[1:], nil
 	}
 	return nil, 0, nil, fmt.Errorf("%s: conv1d takes C×T signals or images; these are %v", s.Name, s.Shape)
@@ -182,8 +187,9 @@ func shiftOffsets(t int) []int {
 // model's metadata, for eval to lay out its test data the same way.
 func (f *archFlags) meta() map[string]string {
 	m := map[string]string{"arch": f.arch}
-	if f.arch == "conv1d" {
+	if f.arch == "conv1d" && f.imageShape != nil {
 		m["radii"], m["angles"] = fmt.Sprint(f.radii), fmt.Sprint(f.angles)
+		m["image_shape"] = fmt.Sprintf("%dx%dx%d", f.imageShape[0], f.imageShape[1], f.imageShape[2])
 	}
 	return m
 }
@@ -197,6 +203,12 @@ func (f *archFlags) fromModel(m *redunet.Model) error {
 		}
 		if _, err := fmt.Sscan(m.Meta["angles"], &f.angles); err != nil {
 			f.angles = 200
+		}
+		var c, h, w int
+		if _, err := fmt.Sscanf(m.Meta["image_shape"], "%dx%dx%d", &c, &h, &w); err == nil {
+			f.imageShape = []int{c, h, w}
+		} else if _, ok := m.Meta["radii"]; ok {
+			f.imageShape = []int{1, 28, 28} // models saved before image_shape was recorded
 		}
 	}
 	return nil

@@ -19,8 +19,9 @@ var predictCmd = &command{
 Decodes every image file (PNG, JPEG, GIF, BMP, TIFF or WebP) as the model's
 input: resized to the model's image size if it differs (Lanczos), gray for
 models of 1-channel images, R, G, B for 3-channel ones, values in [0,1]. For
-conv1d models of images (polar transform) the image is decoded at 28×28 gray
-and goes through the polar transform the model was trained with. All images
+conv1d models of images (polar transform) the image is decoded gray at the
+size of the training images and goes through the polar transform the model
+was trained with. All images
 then go through the network at once, and for each file it prints the class
 with the largest π̂ of the last layer (ReduNet's own classifier) and that π̂,
 its confidence; -json adds the three most likely classes.
@@ -177,13 +178,13 @@ func predictFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 
 // imageInput returns the size and channels at which images are decoded for
 // the model: those of its input for vector and conv2d models of 1- or
-// 3-channel images, 1×28×28 for conv1d models of images in polar form
-// (InputShape [radii, angles]). af holds the model's layout.
+// 3-channel images, those of the training images for conv1d models of
+// images in polar form. af holds the model's layout.
 func imageInput(m *redunet.Model, af *archFlags) (c, h, w int, err error) {
 	shape := m.InputShape
 	if m.Arch == "conv1d" {
-		if len(shape) == 2 && shape[0] == af.radii && shape[1] == af.angles {
-			return 1, 28, 28, nil
+		if is := af.imageShape; is != nil && len(shape) == 2 && shape[0] == af.radii && shape[1] == af.angles {
+			return is[0], is[1], is[2], nil
 		}
 		return 0, 0, 0, fmt.Errorf("conv1d model of %v signals, not of images in polar form", shape)
 	}

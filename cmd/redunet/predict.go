@@ -21,10 +21,10 @@ input: resized to the model's image size if it differs (Lanczos), gray for
 models of 1-channel images, R, G, B for 3-channel ones, values in [0,1]. For
 conv1d models of images (polar transform) the image is decoded gray at the
 size of the training images and goes through the polar transform the model
-was trained with. All images
-then go through the network at once, and for each file it prints the class
-with the largest π̂ of the last layer (ReduNet's own classifier) and that π̂,
-its confidence; -json adds the three most likely classes.
+was trained with. All images then go through the network at once, and for
+each file it prints the class with the largest π̂ of the last layer
+(ReduNet's own classifier) and that π̂, its confidence; -json adds the three
+most likely classes.
 
 A file that cannot be decoded is reported on stderr and the others are still
 classified; the exit status is then 1.

@@ -489,25 +489,16 @@ func TestMultiFullSpectrumReference(t *testing.T) {
 	t.Run("golden 1-D", func(t *testing.T) {
 		x, y := golden1DInput()
 		ref := refBuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), nil)
-		g := confCheck(t, "reference 1-D features", ref.features, []float64{
-			0.4292676498, 0.1789991519, 0.2016938542, 0.4363962847, 0.4493403395,
-			0.4514170117, -0.027799, -0.2664622391, -0.2108414879, 0.1750810062,
-			0.1974453697, 0.4469857859, 0.0481290516, -0.0356516022, -0.0240585768,
-			0.0894567254, -0.3512457872, -0.5738878195, -0.0631546111, 0.5406856136,
-			-0.4033722706, -0.3660910517, 0.0489100221, -0.1186925207, -0.315631846,
-			-0.3090136063, -0.4819900488, -0.0573401113, 0.2437236579, 0.4434767867,
-			-0.4923854474, -0.3134792723, -0.1739993045, -0.2108172621, -0.4535832913,
-			-0.3467389375, -0.3091471854, 0.0287110916, 0.3706702547, 0.1575093691,
-		}, goldenTol)
-		want := [][]float64{{0.0595421219, 0.7097414313, 0.6501993094}, {0.1316075342, 0.7806508155, 0.6490432813}}
+		g := confCheck(t, "reference 1-D features", ref.features, golden1DFeatures, goldenTol)
+		want := golden1DPredRates
 		for i, lr := range ref.layers {
 			g = max(g, confCheck(t, "reference 1-D pred rates", ratesSlice(lr.Pred), want[i], goldenTol))
 			if !equalInts(lr.Predicted, []int{0, 1, 0, 0}) {
 				t.Errorf("reference layer %d: ŷ = %v, want [0 1 0 0]", i+1, lr.Predicted)
 			}
 		}
-		assertCloseC(t, "reference E bin 0", ref.e1[0], []complex128{0.642372265, 0.437572674, 0.437572674, 4.7679012511}, goldenTol)
-		assertCloseC(t, "reference E bin 1", ref.e1[1], []complex128{4.580305787, complex(0.0058034075, 0.0279252517), complex(0.0058034075, -0.0279252517), 0.7263770231}, goldenTol)
+		assertCloseC(t, "reference E bin 0", ref.e1[0], golden1DE0, goldenTol)
+		assertCloseC(t, "reference E bin 1", ref.e1[1], golden1DE1, goldenTol)
 		t.Logf("1-D reference vs SPEC §7.2: max |Δ| = %.2g", g)
 		// The true-label rates have no golden values: compare with BuildMulti.
 		res, err := BuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Workers: 1})
@@ -523,20 +514,13 @@ func TestMultiFullSpectrumReference(t *testing.T) {
 	t.Run("golden 2-D", func(t *testing.T) {
 		x, y := golden2DInput()
 		ref := refBuildMulti(x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), nil)
-		want := [][]float64{{0.0388187213, 0.4520588252, 0.4132401039}, {0.0508470228, 0.4606813893, 0.4098343666}}
+		want := golden2DPredRates
 		g := 0.0
 		for i, lr := range ref.layers {
 			g = max(g, confCheck(t, "reference 2-D pred rates", ratesSlice(lr.Pred), want[i], goldenTol))
 		}
-		g = max(g, confCheck(t, "reference 2-D sample 0", ref.features[:24], []float64{
-			0.18683866298, 0.27590496161, 0.28909466558, 0.22478324224,
-			0.21863379743, 0.11968172648, -0.03317300937, -0.17154333306,
-			-0.06393681383, -0.20439572375, -0.28582367018, -0.26247071108,
-			0.27892567483, 0.24758572823, 0.11802105062, -0.04457193000,
-			0.08338575234, -0.06970458622, -0.19866488002, -0.24347271348,
-			-0.27474855225, -0.28025732925, -0.20214767630, -0.07275894807,
-		}, goldenTol))
-		g = max(g, confCheck(t, "reference 2-D sample 1 c0 row 0", ref.features[24:28], []float64{0.27213755154, 0.31231173719, 0.26728503402, 0.14489992794}, goldenTol))
+		g = max(g, confCheck(t, "reference 2-D sample 0", ref.features[:24], golden2DSample0, goldenTol))
+		g = max(g, confCheck(t, "reference 2-D sample 1 c0 row 0", ref.features[24:28], golden2DSample1Row0, goldenTol))
 		t.Logf("2-D reference vs SPEC §7.3: max |Δ| = %.2g", g)
 		res, err := BuildMulti(x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), BuildOptions{Workers: 1})
 		if err != nil {

@@ -5,10 +5,11 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"path/filepath"
-	"sort"
+	"slices"
 	"strings"
 	"time"
 
@@ -450,12 +451,7 @@ func writeReport(w io.Writer, r *reproResults) error {
 	if c.Classes != "" {
 		fmt.Fprintf(w, "| classes | %s |\n", c.Classes)
 	}
-	keys := make([]string, 0, len(r.Samples))
-	for k := range r.Samples {
-		keys = append(keys, k)
-	}
-	sort.Strings(keys)
-	for _, k := range keys {
+	for _, k := range slices.Sorted(maps.Keys(r.Samples)) {
 		fmt.Fprintf(w, "| %s samples | %d |\n", k, r.Samples[k])
 	}
 	if c.Arch != "vector" {
@@ -520,12 +516,7 @@ func writeReport(w io.Writer, r *reproResults) error {
 		fmt.Fprintf(w, "![%s](%s)\n\n", f, f)
 	}
 	fmt.Fprintf(w, "## Timings (seconds)\n\n")
-	tk := make([]string, 0, len(r.Seconds))
-	for k := range r.Seconds {
-		tk = append(tk, k)
-	}
-	sort.Strings(tk)
-	for _, k := range tk {
+	for _, k := range slices.Sorted(maps.Keys(r.Seconds)) {
 		fmt.Fprintf(w, "- %s: %.1f\n", k, r.Seconds[k])
 	}
 	return nil

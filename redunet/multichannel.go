@@ -74,9 +74,6 @@ type Trace struct {
 	// set (m×K each; nil when there are no layers). Multichannel networks
 	// only; VectorNet.Predict gives them for vector networks.
 	EvalProb [][]float64
-	// EvalInput are the evaluation sets after lifting and normalisation,
-	// before the first layer (multichannel networks only).
-	EvalInput [][]float64
 }
 
 func (n *MultiNet) workers() int {
@@ -713,9 +710,6 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 		ez, err := n.prepare(e)
 		if err != nil {
 			return err
-		}
-		if !opt.noRates {
-			tr.EvalInput = append(tr.EvalInput, ez)
 		}
 		evals[i] = tfm.Forward(nil, ez, len(ez)/sig, n.C)
 	}

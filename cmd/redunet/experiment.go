@@ -103,7 +103,16 @@ func (x *experiment) run() (*experimentResult, error) {
 		if err != nil {
 			return nil, err
 		}
-		res.trace, res.trainRaw, res.evalRaw = &b.Trace, b.Net.TrainInput, b.EvalInput
+		res.trace, res.trainRaw = &b.Trace, b.Net.TrainInput
+		// The lifted evaluation input is recomputed here rather than kept
+		// through the construction pass, whose memory peak it would raise.
+		for _, e := range evalX {
+			z, err := b.Net.Prepare(e)
+			if err != nil {
+				return nil, err
+			}
+			res.evalRaw = append(res.evalRaw, z)
+		}
 		res.model = &redunet.Model{Arch: x.af.arch, Classes: x.train.Classes, InputShape: x.train.Shape, Multi: b.Net, Meta: x.meta}
 	}
 	tr := res.trace

@@ -549,9 +549,6 @@ func forwardMulti(s *conv.Spectra, ops []binOp, gamma []float64, p Params, worke
 	return yhat
 }
 
-// classGroups lists the samples of each label in 0..k−1.
-func classGroups(labels []int, k int) [][]int { return classRows(labels, k) }
-
 // ratesOf turns group log-determinants into rates.
 func ratesOf(st *groupStats, groups [][]int) Rates {
 	counts := make([]int, len(groups))
@@ -713,7 +710,7 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 		}
 		evals[i] = tfm.Forward(nil, ez, len(ez)/sig, n.C)
 	}
-	groups := classGroups(labels, k)
+	groups := classRows(labels, k)
 	gamma := make([]float64, k)
 	for j, g := range groups {
 		gamma[j] = float64(len(g)) / float64(m)
@@ -764,7 +761,7 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 			return err
 		}
 		lr := LayerResult{Layer: layer, True: ratesOf(st, groups), Predicted: yhat}
-		pg := classGroups(yhat, k)
+		pg := classRows(yhat, k)
 		pst, err := analyseMulti(s, pg, p.EpsSq, fb, false, workers)
 		if err != nil {
 			return err
@@ -777,7 +774,7 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 			if len(el) != evals[i].M {
 				return fmt.Errorf("redunet: %d labels for evaluation set %d of %d samples", len(el), i, evals[i].M)
 			}
-			eg := classGroups(el, k)
+			eg := classRows(el, k)
 			est, err := analyseMulti(evals[i], eg, p.EpsSq, fb, false, workers)
 			if err != nil {
 				return err

@@ -39,7 +39,7 @@ var multiBenchSizes = []struct{ m, c, k int }{{100, 75, 10}, {1000, 16, 10}}
 func BenchmarkMultiLayer(b *testing.B) {
 	for _, sz := range multiBenchSizes {
 		s, y := benchSpectra(sz.m, sz.c, 28, 28, sz.k)
-		groups := classGroups(y, sz.k)
+		groups := classRows(y, sz.k)
 		bins := float64(s.Bins())
 		c, m, k := float64(sz.c), float64(sz.m), float64(sz.k)
 		name := fmt.Sprintf("m=%d,C=%d,K=%d", sz.m, sz.c, sz.k)

@@ -61,7 +61,7 @@ func TestMulti1DGolden(t *testing.T) {
 		// The E blocks of layer 1 at bins 0 and 1.
 		net := res.Net
 		first := conv.NewTransformer([]int{5}, 1).Forward(nil, net.TrainInput, 4, 2)
-		st, err := analyseMulti(first, classGroups(y, 2), 0.1, 5, true, 1)
+		st, err := analyseMulti(first, classRows(y, 2), 0.1, 5, true, 1)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -45,11 +45,12 @@ var modelMagic = [8]byte{'R', 'E', 'D', 'U', 'N', 'E', 'T', '\n'}
 // million samples fit comfortably).
 const maxHeader = 64 << 20
 
-// A multichannel network (conv1d, conv2d) is stored as its lift kernels,
-// its normalised lifted training input and its final training features,
-// with the training labels: its layers are a deterministic function of
-// those, rebuilt one at a time when it is applied (see MultiNet), which
-// keeps the file ~L times smaller than the layers' operators or inputs.
+// A multichannel network (conv1d, conv2d) is stored as its lift kernels and
+// its training input as given, with the training labels: its layers are a
+// deterministic function of those, rebuilt one at a time when it is applied
+// (see MultiNet), which keeps the file a small fraction of the layers'
+// operators or inputs (the training input of 10 MNIST images per class:
+// 0.6 MB).
 
 // Model is a saved network with what is needed to use it: the architecture,
 // the parameters, the class names, the shape of one input sample and the
@@ -110,8 +111,6 @@ type modelHeader struct {
 	InChannels int       `json:"in_channels,omitempty"`
 	Channels   int       `json:"channels,omitempty"`
 	Lift       *liftInfo `json:"lift,omitempty"`
-	// TrainPredicted is the last layer's ŷ on the training data.
-	TrainPredicted []int `json:"train_predicted,omitempty"`
 }
 
 // Save writes the model to path atomically: to a temporary file in the same
@@ -184,21 +183,20 @@ func (m *Model) encode() (*modelHeader, [][]float64, error) {
 		add("output", n.Final)
 	case (m.Arch == "conv1d" || m.Arch == "conv2d") && m.Multi != nil:
 		n := m.Multi
-		if len(n.Labels) == 0 || n.Final == nil || n.TrainInput == nil {
+		if len(n.Labels) == 0 || n.TrainX == nil {
 			return nil, nil, errors.New("redunet: the network was built without BuildOptions.Keep; it cannot be saved")
 		}
 		if len(n.Shape) != map[string]int{"conv1d": 1, "conv2d": 2}[m.Arch] {
 			return nil, nil, fmt.Errorf("redunet: architecture %s with signals of shape %v", m.Arch, n.Shape)
 		}
 		h.Params, h.Labels = n.Params, n.Labels
-		h.Shape, h.InChannels, h.Channels, h.TrainPredicted = n.Shape, n.InChannels, n.C, n.TrainPredicted
+		h.Shape, h.InChannels, h.Channels = n.Shape, n.InChannels, n.C
 		h.Dim = n.C * signalSize(n.Shape)
 		if n.Lift != nil {
 			h.Lift = &liftInfo{In: n.Lift.In, Out: n.Lift.Out, K: n.Lift.K, Dims: n.Lift.Dims}
 			add("lift/kernels", n.Lift.Kernels)
 		}
-		add("train_input", n.TrainInput)
-		add("output", n.Final)
+		add("train_input", n.TrainX)
 	default:
 		return nil, nil, fmt.Errorf("redunet: cannot save a model of architecture %q", m.Arch)
 	}
@@ -290,11 +288,13 @@ func ReadModel(data []byte) (*Model, error) {
 		if c := h.Channels; c < 1 || h.InChannels < 1 || slices.Min(h.Shape) < 1 || d != c*signalSize(h.Shape) {
 			return nil, fmt.Errorf("header: dim %d for %d channels of shape %v", d, c, h.Shape)
 		}
-		want = append(want, sectionInfo{"train_input", m * d})
+		want = append(want, sectionInfo{"train_input", m * h.InChannels * signalSize(h.Shape)})
 	default:
 		return nil, fmt.Errorf("unknown architecture %q", h.Arch)
 	}
-	want = append(want, sectionInfo{"output", m * d})
+	if h.Arch == "vector" {
+		want = append(want, sectionInfo{"output", m * d})
+	}
 	if len(h.Sections) != len(want) {
 		return nil, fmt.Errorf("header: %d sections, want %d", len(h.Sections), len(want))
 	}
@@ -327,7 +327,8 @@ func ReadModel(data []byte) (*Model, error) {
 			return nil, err
 		}
 	}
-	if err := checkData(arrays[len(arrays)-1], d, h.Labels, k, true); err != nil {
+	last := arrays[len(arrays)-1]
+	if err := checkData(last, len(last)/m, h.Labels, k, true); err != nil {
 		return nil, err
 	}
 	model := &Model{Arch: h.Arch, Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta, Version: int(version), DType: h.DType}
@@ -346,15 +347,10 @@ func ReadModel(data []byte) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	if len(h.TrainPredicted) != 0 && len(h.TrainPredicted) != m {
-		return nil, fmt.Errorf("header: %d training predictions for %d labels", len(h.TrainPredicted), m)
+	net.TrainX, net.Labels = arrays[0], h.Labels
+	if net.TrainInput, err = net.prepare(net.TrainX); err != nil {
+		return nil, err
 	}
-	for _, v := range h.TrainPredicted {
-		if v < 0 || v >= k {
-			return nil, fmt.Errorf("header: training prediction %d out of range", v)
-		}
-	}
-	net.Labels, net.TrainInput, net.Final, net.TrainPredicted = h.Labels, arrays[0], arrays[1], h.TrainPredicted
 	model.Multi = net
 	return model, nil
 }

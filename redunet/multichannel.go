@@ -30,19 +30,25 @@ type MultiNet struct {
 	K int
 	// Lift is the fixed random lifting of SPEC §3.1, or nil.
 	Lift *conv.Lift
-	// Labels, TrainInput and Final are kept by BuildOptions.Keep: the
-	// training labels, the normalised (lifted) training input, and the
-	// training features after the last layer (M×C×signal, time domain).
+	// TrainX and Labels are kept by BuildOptions.Keep: the training input as
+	// given (M×InChannels×signal) and its labels.
 	//
 	// Every layer is a deterministic function of the layer's input training
-	// features and the labels, so TrainInput and Labels define the whole
+	// features and the labels, so TrainX and Labels define the whole
 	// network: Transform rebuilds each layer from them, exactly as it was
 	// built, and applies it (construct-then-apply), never holding more than
-	// one layer's operators. This is also what a model file stores.
-	Labels     []int
-	TrainInput []float64
-	Final      []float64
-	// TrainPredicted is the last layer's ŷ on the training data (kept).
+	// one layer's operators. This is all a model file stores besides the
+	// lift's kernels.
+	TrainX []float64
+	Labels []int
+	// TrainInput is the normalised (lifted) training input, the input of
+	// the first layer; Final the training features after the last layer
+	// (M×C×signal, time domain); TrainPredicted the last layer's ŷ on the
+	// training data. BuildMulti sets them with Keep; a loaded net gets
+	// TrainInput when loaded and the other two from its first Transform or
+	// Predict, which rebuilds the training features on the way.
+	TrainInput     []float64
+	Final          []float64
 	TrainPredicted []int
 	// Workers is the number of goroutines (0: runtime.GOMAXPROCS(0)). The
 	// results do not depend on it.
@@ -70,6 +76,9 @@ type Trace struct {
 	// EvalPredicted are the last layer's predictions ŷ on each evaluation
 	// set (nil when there are no layers).
 	EvalPredicted [][]int
+	// TrainPredicted is the last layer's ŷ on the training data (nil when
+	// there are no layers).
+	TrainPredicted []int
 	// EvalProb are the last layer's soft assignments π̂ on each evaluation
 	// set (m×K each; nil when there are no layers). Multichannel networks
 	// only; VectorNet.Predict gives them for vector networks.
@@ -627,6 +636,7 @@ func BuildMulti(x []float64, inChannels int, shape []int, labels []int, k int, l
 	}
 	res := &MultiResult{Net: net}
 	if opt.Keep {
+		net.TrainX = slices.Clone(x)
 		net.TrainInput = z
 		net.Labels = slices.Clone(labels)
 	}
@@ -634,10 +644,7 @@ func BuildMulti(x []float64, inChannels int, shape []int, labels []int, k int, l
 		return nil, err
 	}
 	if opt.Keep {
-		net.Final = res.Features
-		if n := len(res.Layers); n > 0 {
-			net.TrainPredicted = res.Layers[n-1].Predicted
-		}
+		net.Final, net.TrainPredicted = res.Features, res.TrainPredicted
 	}
 	return res, nil
 }
@@ -649,25 +656,41 @@ func BuildMulti(x []float64, inChannels int, shape []int, labels []int, k int, l
 // stored training input (see MultiNet), so this costs one construction pass
 // plus the sets' own.
 func (n *MultiNet) Transform(sets ...[]float64) ([][]float64, [][]int, error) {
-	if n.TrainInput == nil || len(n.Labels) == 0 {
-		return nil, nil, fmt.Errorf("redunet: the net was built without BuildOptions.Keep; it cannot be applied again")
-	}
-	var tr Trace
-	if err := n.run(n.TrainInput, n.Labels, sets, &tr, BuildOptions{noRates: true, Workers: n.Workers}); err != nil {
+	tr, err := n.rerun(sets)
+	if err != nil {
 		return nil, nil, err
 	}
 	return tr.Eval, tr.EvalPredicted, nil
+}
+
+// rerun rebuilds the kept net's layers from its training input, applying
+// them to sets; it fills in Final and TrainPredicted on the way.
+func (n *MultiNet) rerun(sets [][]float64) (*Trace, error) {
+	if n.TrainX == nil || len(n.Labels) == 0 {
+		return nil, fmt.Errorf("redunet: the net was built without BuildOptions.Keep; it cannot be applied again")
+	}
+	if n.TrainInput == nil {
+		z, err := n.prepare(n.TrainX)
+		if err != nil {
+			return nil, err
+		}
+		n.TrainInput = z
+	}
+	tr := new(Trace)
+	if err := n.run(n.TrainInput, n.Labels, sets, tr, BuildOptions{noRates: true, Workers: n.Workers}); err != nil {
+		return nil, err
+	}
+	n.Final = tr.Features
+	n.TrainPredicted = tr.TrainPredicted
+	return tr, nil
 }
 
 // Predict applies a kept net to x like Transform and also returns the last
 // layer's soft assignment π̂ (m×K, rows sum to 1): ReduNet's own classifier
 // and its confidence. Without layers ŷ and π̂ are nil.
 func (n *MultiNet) Predict(x []float64) (feat []float64, yhat []int, pi []float64, err error) {
-	if n.TrainInput == nil || len(n.Labels) == 0 {
-		return nil, nil, nil, fmt.Errorf("redunet: the net was built without BuildOptions.Keep; it cannot be applied again")
-	}
-	var tr Trace
-	if err := n.run(n.TrainInput, n.Labels, [][]float64{x}, &tr, BuildOptions{noRates: true, Workers: n.Workers}); err != nil {
+	tr, err := n.rerun([][]float64{x})
+	if err != nil {
 		return nil, nil, nil, err
 	}
 	feat = tr.Eval[0]
@@ -740,6 +763,7 @@ func (n *MultiNet) run(z []float64, labels []int, evalSets [][]float64, tr *Trac
 		}
 		ops := st.ops
 		yhat := forwardMulti(s, ops, gamma, p, workers, nil, &scratch)
+		tr.TrainPredicted = yhat
 		tr.EvalPredicted = make([][]int, len(evals))
 		last := layer == p.Layers
 		if last {

@@ -273,3 +273,42 @@ func TestAllShifts(t *testing.T) {
 		t.Fatalf("1-D: %v, %d samples, want 20", err, s1.Len())
 	}
 }
+
+// TestTrainEvalConv: a saved conv2d model, reloaded by eval (which rebuilds
+// its layers from the stored training input), gives exactly the accuracy
+// that train measured by construct-then-apply, all-shifts set included.
+func TestTrainEvalConv(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "c.rdn")
+	code, out, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "6", "-arch", "conv2d",
+		"-channels", "3", "-kernel", "3", "-layers", "3", "-test-per-class", "4", "-shifts", "all", "-o", model, "-json")
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	var rep trainReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCLI(t, "eval", "-model", model, "-test-per-class", "4", "-shifts", "all", "-json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, errs)
+	}
+	var ev evalReport
+	if err := json.Unmarshal([]byte(out), &ev); err != nil {
+		t.Fatal(err)
+	}
+	want := map[string]float64{}
+	for _, a := range rep.Accuracy {
+		want[a.Set+a.Input+a.Classifier] = a.Accuracy
+	}
+	if len(ev.Accuracy) != len(rep.Accuracy) || len(ev.Accuracy) == 0 {
+		t.Fatalf("eval has %d cells, train %d", len(ev.Accuracy), len(rep.Accuracy))
+	}
+	for _, a := range ev.Accuracy {
+		if w, ok := want[a.Set+a.Input+a.Classifier]; !ok || w != a.Accuracy {
+			t.Errorf("eval %s/%s/%s = %v, train reported %v", a.Set, a.Input, a.Classifier, a.Accuracy, w)
+		}
+	}
+	if fi, _ := os.Stat(model); fi.Size() > 100_000 {
+		t.Errorf("model of 12 small images is %d bytes", fi.Size())
+	}
+}

@@ -142,16 +142,18 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			}
 		} else {
 			n := m.Multi
-			d = len(n.Final) / len(n.Labels)
-			trainSplit = split{name: "train", raw: n.TrainInput, feat: n.Final, labels: n.Labels, redunet: n.TrainPredicted}
 			xs := make([][]float64, len(sets))
 			for i, s := range sets {
 				xs[i] = s.X
 			}
+			// Transform rebuilds the layers from the training input, which
+			// also gives the training features.
 			feats, yh, err := n.Transform(xs...)
 			if err != nil {
 				return err
 			}
+			d = len(n.Final) / len(n.Labels)
+			trainSplit = split{name: "train", raw: n.TrainInput, feat: n.Final, labels: n.Labels, redunet: n.TrainPredicted}
 			for i := range splits {
 				splits[i].feat = feats[i]
 				if yh != nil {

@@ -50,7 +50,7 @@ const maxHeader = 64 << 20
 // deterministic function of those, rebuilt one at a time when it is applied
 // (see MultiNet), which keeps the file a small fraction of the layers'
 // operators or inputs (the training input of 10 MNIST images per class:
-// 0.6 MB).
+// 0.7 MB).
 
 // Model is a saved network with what is needed to use it: the architecture,
 // the parameters, the class names, the shape of one input sample and the

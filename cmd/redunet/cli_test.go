@@ -280,7 +280,7 @@ func TestAllShifts(t *testing.T) {
 func TestTrainEvalConv(t *testing.T) {
 	model := filepath.Join(t.TempDir(), "c.rdn")
 	code, out, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "6", "-arch", "conv2d",
-		"-channels", "3", "-kernel", "3", "-layers", "3", "-test-per-class", "4", "-shifts", "all", "-o", model, "-json")
+		"-channels", "3", "-kernel", "3", "-layers", "3", "-test-per-class", "4", "-shifts", "all", "-shifted-train", "-o", model, "-json")
 	if code != 0 {
 		t.Fatalf("train: exit %d: %s", code, errs)
 	}
@@ -288,7 +288,7 @@ func TestTrainEvalConv(t *testing.T) {
 	if err := json.Unmarshal([]byte(out), &rep); err != nil {
 		t.Fatal(err)
 	}
-	code, out, errs = runCLI(t, "eval", "-model", model, "-test-per-class", "4", "-shifts", "all", "-json")
+	code, out, errs = runCLI(t, "eval", "-model", model, "-test-per-class", "4", "-shifts", "all", "-shifted-train", "-json")
 	if code != 0 {
 		t.Fatalf("eval: exit %d: %s", code, errs)
 	}
@@ -299,6 +299,15 @@ func TestTrainEvalConv(t *testing.T) {
 	want := map[string]float64{}
 	for _, a := range rep.Accuracy {
 		want[a.Set+a.Input+a.Classifier] = a.Accuracy
+	}
+	shifted := 0
+	for _, a := range ev.Accuracy {
+		if a.Set == "shifts*" {
+			shifted++
+		}
+	}
+	if shifted != 6 {
+		t.Errorf("%d shifts* cells, want 6 (3 classifiers × raw, features)", shifted)
 	}
 	if len(ev.Accuracy) != len(rep.Accuracy) || len(ev.Accuracy) == 0 {
 		t.Fatalf("eval has %d cells, train %d", len(ev.Accuracy), len(rep.Accuracy))

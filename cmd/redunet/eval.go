@@ -45,21 +45,23 @@ type evalReport struct {
 
 func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	var (
-		modelPath  string
-		source     string
-		testPer    int
-		shifts     string
-		shiftPer   int
-		workers    int
-		jsonOut    bool
-		quiet      bool
-		rank, knnK int
+		modelPath    string
+		source       string
+		testPer      int
+		shifts       string
+		shiftPer     int
+		shiftedTrain bool
+		workers      int
+		jsonOut      bool
+		quiet        bool
+		rank, knnK   int
 	)
 	fs.StringVar(&modelPath, "model", "", "model file written by 'redunet train' (required)")
 	fs.StringVar(&source, "data", "", "data source of the test split (default: the one the model was trained on)")
 	fs.IntVar(&testPer, "test-per-class", 100, "test samples per class: the first N of each class (-1 or 0: all)")
 	fs.StringVar(&shifts, "shifts", "none", "also evaluate on the all-shifts test set (all) or not (none)")
 	fs.IntVar(&shiftPer, "shift-per-class", 10, "test samples per class that the all-shifts set shifts")
+	fs.BoolVar(&shiftedTrain, "shifted-train", false, "with -shifts all: also fit the classifiers on every training sample at every shift and report the all-shifts set against them as shifts* (conv models)")
 	fs.IntVar(&workers, "workers", 0, "goroutines (0: all cores)")
 	fs.BoolVar(&jsonOut, "json", false, "print a JSON report instead of tables")
 	fs.BoolVar(&quiet, "q", false, "print nothing but errors (and the -json report)")
@@ -169,6 +171,13 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		acc, err := evaluate(d, k, trainSplit, splits, rank, knnK, false)
 		if err != nil {
 			return err
+		}
+		if shiftedTrain && m.Multi != nil {
+			more, err := shiftedTrainAccuracy(trainSplit, splits, m.Multi.Shape, m.Arch, k, rank, knnK)
+			if err != nil {
+				return err
+			}
+			acc = append(acc, more...)
 		}
 		rep.Accuracy = acc
 		rep.Seconds["evaluate"] = time.Since(t3).Seconds()

@@ -62,7 +62,11 @@ type Model struct {
 	Classes []string
 	// InputShape is the shape of one input sample, e.g. [1, 28, 28].
 	InputShape []int
-	// Meta is free-form provenance (data source, command line, ...).
+	// Preprocess is how raw inputs are turned into the network's input, so
+	// that new data are prepared exactly as the training data were.
+	Preprocess Preprocess
+	// Meta is free-form provenance (data source, command line, ...); nothing
+	// reads it back to compute.
 	Meta map[string]string
 	// Version and DType are the format version and the element type
 	// ("float64" or "float32") of the file ReadModel read the model from;
@@ -73,6 +77,32 @@ type Model struct {
 	Vector *VectorNet
 	// Multi is the network, for Arch "conv1d" and "conv2d".
 	Multi *MultiNet
+}
+
+// Preprocess records how raw inputs were turned into the network's input.
+// The zero value means the samples are used as given.
+type Preprocess struct {
+	// Image, when not nil, is how image files are decoded for the model:
+	// the number of channels (1 gray, 3 RGB) and the size every image is
+	// resized to, Channels×Height×Width.
+	Image *ImageFormat `json:"image,omitempty"`
+	// Polar, when not nil, is the polar transform that turns 1-channel
+	// images into Radii×Angles signals (1-D shift-invariant nets on images).
+	Polar *PolarTransform `json:"polar,omitempty"`
+}
+
+// ImageFormat is the layout images are decoded to: Channels×Height×Width.
+type ImageFormat struct {
+	Channels int `json:"channels"`
+	Height   int `json:"height"`
+	Width    int `json:"width"`
+}
+
+// PolarTransform is the polar transform of 1-channel images into signals of
+// Radii channels and Angles samples.
+type PolarTransform struct {
+	Radii  int `json:"radii"`
+	Angles int `json:"angles"`
 }
 
 // liftInfo describes a lift in the header; its kernels are a section.
@@ -106,6 +136,7 @@ type modelHeader struct {
 	DType      string            `json:"dtype"`
 	Sections   []sectionInfo     `json:"sections"`
 	Meta       map[string]string `json:"meta,omitempty"`
+	Preprocess Preprocess        `json:"preprocess"`
 	// Multichannel networks only.
 	Shape      []int     `json:"shape,omitempty"`
 	InChannels int       `json:"in_channels,omitempty"`
@@ -164,7 +195,7 @@ func (m *Model) Write(w io.Writer, opt SaveOptions) error {
 
 // encode returns the header and the arrays of the model's sections.
 func (m *Model) encode() (*modelHeader, [][]float64, error) {
-	h := &modelHeader{Arch: m.Arch, Classes: m.Classes, InputShape: m.InputShape, DType: "float64", Meta: m.Meta}
+	h := &modelHeader{Arch: m.Arch, Classes: m.Classes, InputShape: m.InputShape, DType: "float64", Meta: m.Meta, Preprocess: m.Preprocess}
 	var arrays [][]float64
 	add := func(name string, a []float64) {
 		arrays = append(arrays, a)
@@ -331,7 +362,7 @@ func ReadModel(data []byte) (*Model, error) {
 	if err := checkData(last, len(last)/m, h.Labels, k, true); err != nil {
 		return nil, err
 	}
-	model := &Model{Arch: h.Arch, Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta, Version: int(version), DType: h.DType}
+	model := &Model{Arch: h.Arch, Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta, Preprocess: h.Preprocess, Version: int(version), DType: h.DType}
 	if h.Arch == "vector" {
 		net, err := rebuildVector(h.Params, d, k, h.Labels, arrays)
 		if err != nil {

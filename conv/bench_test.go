@@ -3,13 +3,16 @@ package conv
 import (
 	"fmt"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"gonum.org/v1/gonum/blas"
 	"gonum.org/v1/gonum/blas/cblas128"
+
+	"github.com/redunet-go/redunet/fft"
 )
 
-// kernelSizes are the block sizes of the paper's configurations (SPEC §5):
+// kernelSizes are the block sizes of the paper's configurations:
 // C=75 channels with m=100 samples (2-D MNIST, 10 per class), C=16 lifted
 // channels with m=1000, C=20 with m=100 (1-D rotation MNIST) and C=5 with
 // m=1000 (the two-class runs).
@@ -80,17 +83,16 @@ func BenchmarkMulBlock(b *testing.B) {
 
 func BenchmarkTransformerForward(b *testing.B) {
 	// The 2-D MNIST sizes: 75 lifted channels of 100 samples, and 16
-	// channels of 1000 samples, 28×28.
-	for _, sz := range []struct{ m, c int }{{100, 75}, {1000, 16}} {
-		b.Run(fmt.Sprintf("m=%d,C=%d,28x28", sz.m, sz.c), func(b *testing.B) {
-			shape := []int{28, 28}
+	// channels of 1000 samples, 28×28; and 16 channels of 100 volumes.
+	for _, sz := range []struct {
+		m, c  int
+		shape fft.Shape
+	}{{100, 75, fft.Shape{28, 28}}, {1000, 16, fft.Shape{28, 28}}, {100, 16, fft.Shape{16, 16, 16}}} {
+		b.Run(fmt.Sprintf("m=%d,C=%d,%s", sz.m, sz.c, benchName(sz.shape)), func(b *testing.B) {
 			rng := rand.New(rand.NewPCG(3, 3))
-			x := make([]float64, sz.m*sz.c*28*28)
-			for i := range x {
-				x[i] = rng.NormFloat64()
-			}
-			tr := NewTransformer(shape, 0)
-			dst := NewSpectra(sz.m, sz.c, shape)
+			x := randReal(rng, sz.m*sz.c*sz.shape.Len())
+			tr := NewTransformer(sz.shape, 0)
+			dst := NewSpectra(sz.m, sz.c, sz.shape)
 			b.ReportAllocs()
 			b.SetBytes(int64(len(x) * 8))
 			for b.Loop() {
@@ -102,12 +104,9 @@ func BenchmarkTransformerForward(b *testing.B) {
 
 func BenchmarkTransformerInverse(b *testing.B) {
 	m, c := 100, 75
-	shape := []int{28, 28}
+	shape := fft.Shape{28, 28}
 	rng := rand.New(rand.NewPCG(4, 4))
-	x := make([]float64, m*c*28*28)
-	for i := range x {
-		x[i] = rng.NormFloat64()
-	}
+	x := randReal(rng, m*c*shape.Len())
 	tr := NewTransformer(shape, 0)
 	s := tr.Forward(nil, x, m, c)
 	b.ReportAllocs()
@@ -117,38 +116,57 @@ func BenchmarkTransformerInverse(b *testing.B) {
 	}
 }
 
+// benchName is a shape as in a benchmark name, "28x28".
+func benchName(s fft.Shape) string { return strings.ReplaceAll(s.String(), "×", "x") }
+
+// BenchmarkLiftApply runs the paper's lifts: 2-D MNIST 1→75, 9×9 on 28×28;
+// 1-D rotation MNIST 15→20, k=5 on T=200; 100 samples; and two volume
+// lifts. The 1-D and 2-D ones run the N-D code ("nd") and the former
+// per-shape code ("legacy", lift_legacy_test.go) side by side.
 func BenchmarkLiftApply(b *testing.B) {
-	// The paper's lifts (SPEC §5): 2-D MNIST 1→75, 9×9 on 28×28; 1-D
-	// rotation MNIST 15→20, k=5 on T=200; 100 samples.
 	for _, tc := range []struct {
 		name       string
 		in, out, k int
-		shape      []int
+		shape      fft.Shape
 		m          int
 	}{
-		{"2D,m=100,1to75,k=9,28x28", 1, 75, 9, []int{28, 28}, 100},
-		{"1D,m=100,15to20,k=5,T=200", 15, 20, 5, []int{200}, 100},
+		{"2D,m=100,1to75,k=9,28x28", 1, 75, 9, fft.Shape{28, 28}, 100},
+		{"1D,m=100,15to20,k=5,T=200", 15, 20, 5, fft.Shape{200}, 100},
+		{"3D,m=100,1to16,k=3,8x8x8", 1, 16, 3, fft.Shape{8, 8, 8}, 100},
+		{"3D,m=10,1to16,k=5,16x16x16", 1, 16, 5, fft.Shape{16, 16, 16}, 10},
 	} {
-		b.Run(tc.name, func(b *testing.B) {
-			l, err := NewGaussianLift(tc.in, tc.out, tc.k, len(tc.shape), 1)
-			if err != nil {
-				b.Fatal(err)
-			}
-			n := signalLen(tc.shape)
-			rng := rand.New(rand.NewPCG(5, 5))
-			x := make([]float64, tc.m*tc.in*n)
-			for i := range x {
-				x[i] = rng.Float64()
-			}
-			dst := make([]float64, tc.m*tc.out*n)
-			madds := float64(tc.m * tc.out * tc.in * len(l.Kernels) / (tc.out * tc.in) * n)
-			b.ReportAllocs()
-			for b.Loop() {
-				if _, err := l.Apply(dst, x, tc.m, tc.shape, 0); err != nil {
-					b.Fatal(err)
+		l, err := NewGaussianLift(tc.in, tc.out, tc.k, len(tc.shape), 1)
+		if err != nil {
+			b.Fatal(err)
+		}
+		n := tc.shape.Len()
+		rng := rand.New(rand.NewPCG(5, 5))
+		x := make([]float64, tc.m*tc.in*n)
+		for i := range x {
+			x[i] = rng.Float64()
+		}
+		dst := make([]float64, tc.m*tc.out*n)
+		madds := float64(tc.m*len(l.Kernels)) * float64(n)
+		impls := []struct {
+			name  string
+			apply func() error
+		}{{"nd", func() error { _, err := l.Apply(dst, x, tc.m, tc.shape, 0); return err }}}
+		if len(tc.shape) <= 2 {
+			impls = append(impls, struct {
+				name  string
+				apply func() error
+			}{"legacy", func() error { _, err := legacyLiftApply(l, dst, x, tc.m, tc.shape, 0); return err }})
+		}
+		for _, im := range impls {
+			b.Run(tc.name+"/"+im.name, func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					if err := im.apply(); err != nil {
+						b.Fatal(err)
+					}
 				}
-			}
-			b.ReportMetric(madds*float64(b.N)/b.Elapsed().Seconds(), "madds/s")
-		})
+				b.ReportMetric(madds*float64(b.N)/b.Elapsed().Seconds(), "madds/s")
+			})
+		}
 	}
 }

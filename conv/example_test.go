@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/redunet-go/redunet/conv"
+	"github.com/redunet-go/redunet/fft"
 )
 
 func ExampleLift_Apply() {
@@ -71,7 +72,13 @@ func ExampleTransformer() {
 		fmt.Printf("bin %d: %.2f %.2f\n", p, real(b[0]), real(b[1]))
 	}
 	// Parseval with the bin weights: the squared norms of the samples.
-	fmt.Println("squared norms:", s.SampleSqNorms(nil))
+	norms := make([]float64, 2)
+	for p, w := range s.W {
+		for i, v := range s.Block(p) {
+			norms[i] += w * (real(v)*real(v) + imag(v)*imag(v))
+		}
+	}
+	fmt.Printf("squared norms: %.3g\n", norms)
 	back := tr.Inverse(nil, s)
 	fmt.Printf("round trip: %.3g\n", back)
 	// Output:
@@ -83,13 +90,41 @@ func ExampleTransformer() {
 	// round trip: [1 1 1 1 1 0 0 0]
 }
 
-func ExampleShift2D() {
+func ExampleShift() {
 	// numpy.roll(x, (1, 1), axis=(-2, -1)) of one 2×3 image.
 	x := []float64{
 		0, 1, 2,
 		3, 4, 5,
 	}
-	fmt.Println(conv.Shift2D(nil, x, 1, 2, 3, 1, 1))
+	fmt.Println(conv.Shift(nil, x, 1, fft.Shape{2, 3}, []int{1, 1}))
+
+	// A 2×2×2 volume of one channel, rolled by one along the first axis and
+	// by −1 (the same as 1) along the last.
+	v := []float64{
+		0, 1, 2, 3,
+		4, 5, 6, 7,
+	}
+	fmt.Println(conv.Shift(nil, v, 1, fft.Shape{2, 2, 2}, []int{1, 0, -1}))
 	// Output:
 	// [5 3 4 2 0 1]
+	// [5 4 7 6 1 0 3 2]
+}
+
+func ExampleLift_Apply_volume() {
+	// A 3-D lifting with one 2×2×2 kernel of ones: every output is the sum
+	// of the 2×2×2 block at its position, wrapping around.
+	l := &conv.Lift{In: 1, Out: 1, K: 2, Dims: 3, Kernels: []float64{1, 1, 1, 1, 1, 1, 1, 1}}
+	x := make([]float64, 2*3*4)
+	x[0] = 1 // an impulse at (0, 0, 0)
+	out, err := l.Apply(nil, x, 1, fft.Shape{2, 3, 4}, 1)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	// The impulse reaches the outputs at (−a, −b, −c) for a, b, c ∈ {0, 1}.
+	fmt.Println(out[:12])
+	fmt.Println(out[12:])
+	// Output:
+	// [1 0 0 1 0 0 0 0 1 0 0 1]
+	// [1 0 0 1 0 0 0 0 1 0 0 1]
 }

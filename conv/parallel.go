@@ -38,14 +38,3 @@ func Parallel(n, workers int, f func(worker, lo, hi int)) {
 	f(0, 0, n/k)
 	wg.Wait()
 }
-
-// minGrain is the least number of elements worth handing to a goroutine in
-// the element-wise helpers of Spectra.
-const minGrain = 1 << 14
-
-// autoWorkers returns the number of workers for an element-wise pass over
-// work elements: runtime.GOMAXPROCS(0), but no more than one per minGrain
-// elements, and at least one.
-func autoWorkers(work int) int {
-	return max(1, min(runtime.GOMAXPROCS(0), work/minGrain))
-}

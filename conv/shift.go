@@ -1,86 +1,105 @@
 package conv
 
-// Shift1D cyclically shifts every channel of one sample of c channels of
-// length t by s positions, like numpy's roll(x, s, axis=-1):
+import "github.com/redunet-go/redunet/fft"
+
+// Shift cyclically shifts every channel of one sample of c channels of the
+// given shape by offsets[a] positions along each axis a, like numpy's
+// roll(x, offsets, axis=(1, …, len(shape))) on the c×(shape) array:
 //
-//	dst[ch*t + (i+s) mod t] = x[ch*t + i].
+//	dst[ch, (t + offsets) mod shape] = x[ch, t].
 //
-// Negative shifts shift to the left; shifts are taken modulo t. It returns
-// dst. If dst is nil a new slice is allocated. dst may be x itself (the shift
-// is then done in place without allocation) but must not overlap it
-// otherwise. Shift1D panics if c or t is negative, len(x) != c·t, or dst is
-// not nil and len(dst) != c·t.
-func Shift1D(dst, x []float64, c, t, s int) []float64 {
-	if c < 0 || t < 0 || len(x) != c*t {
-		panic("conv: Shift1D: len(x) != c·t")
+// Offsets may be negative or larger than the sizes; they are taken modulo
+// the sizes. It returns dst. If dst is nil a new slice is allocated. dst may
+// be x itself (the shift is then done in place without allocation) but must
+// not overlap it otherwise. Sizes of 0 are allowed (there is nothing to
+// shift) and the empty shape shifts nothing. Shift panics if c or a size is
+// negative, len(offsets) != len(shape), len(x) != c·shape.Len(), or dst is
+// not nil and has a different length.
+func Shift(dst, x []float64, c int, shape fft.Shape, offsets []int) []float64 {
+	if c < 0 {
+		panic("conv: Shift: negative number of channels")
+	}
+	for _, n := range shape {
+		if n < 0 {
+			panic("conv: Shift: negative size")
+		}
+	}
+	if len(offsets) != len(shape) {
+		panic("conv: Shift: len(offsets) != len(shape)")
+	}
+	n := shape.Len()
+	if len(x) != c*n {
+		panic("conv: Shift: len(x) != c·signal length")
 	}
 	if dst == nil {
-		dst = make([]float64, c*t)
-	} else if len(dst) != c*t {
-		panic("conv: Shift1D: len(dst) != c·t")
+		dst = make([]float64, c*n)
+	} else if len(dst) != c*n {
+		panic("conv: Shift: len(dst) != c·signal length")
 	}
-	if t == 0 {
+	if c*n == 0 {
 		return dst
 	}
-	s = mod(s, t)
-	same := c > 0 && &dst[0] == &x[0]
-	for ch := 0; ch < c; ch++ {
-		d := dst[ch*t : (ch+1)*t]
-		if same {
-			rotate(d, s)
-		} else {
-			rollInto(d, x[ch*t:(ch+1)*t], s)
+	r := len(shape)
+	if r == 0 {
+		copy(dst, x)
+		return dst
+	}
+	if &dst[0] == &x[0] {
+		// Rolling axis a by s is rotating every block of n_a·inner
+		// contiguous values by s·inner, where inner is the number of values
+		// of one index of axis a.
+		inner := 1
+		for a := r - 1; a >= 0; a-- {
+			s := mod(offsets[a], shape[a])
+			if block := shape[a] * inner; s != 0 {
+				for b := 0; b < len(dst); b += block {
+					rotate(dst[b:b+block], s*inner)
+				}
+			}
+			inner *= shape[a]
 		}
+		return dst
+	}
+	// Copy every row (line along the last axis) to its shifted row, rolled.
+	w := shape[r-1]
+	s := mod(offsets[r-1], w)
+	for row := range len(x) / w {
+		// The destination row: every leading coordinate shifted, the
+		// channel kept.
+		to, scale := 0, 1
+		q := row
+		for a := r - 2; a >= 0; a-- {
+			t := q%shape[a] + mod(offsets[a], shape[a])
+			if t >= shape[a] {
+				t -= shape[a]
+			}
+			to += t * scale
+			q /= shape[a]
+			scale *= shape[a]
+		}
+		to += q * scale
+		rollInto(dst[to*w:(to+1)*w], x[row*w:(row+1)*w], s)
 	}
 	return dst
 }
 
+// Shift1D cyclically shifts every channel of one sample of c channels of
+// length t by s positions, like numpy's roll(x, s, axis=-1). It is
+// Shift(dst, x, c, []int{t}, []int{s}).
+//
+// Deprecated: use Shift.
+func Shift1D(dst, x []float64, c, t, s int) []float64 {
+	return Shift(dst, x, c, fft.Shape{t}, []int{s})
+}
+
 // Shift2D cyclically shifts every channel of one sample of c channels of
 // h×w images by dy rows and dx columns, like numpy's
-// roll(x, (dy, dx), axis=(-2, -1)):
+// roll(x, (dy, dx), axis=(-2, -1)). It is
+// Shift(dst, x, c, []int{h, w}, []int{dy, dx}).
 //
-//	dst[ch, (y+dy) mod h, (x+dx) mod w] = x[ch, y, x].
-//
-// Negative shifts are allowed; shifts are taken modulo the sizes. It returns
-// dst. If dst is nil a new slice is allocated. dst may be x itself (the shift
-// is then done in place without allocation) but must not overlap it
-// otherwise. Shift2D panics if a size is negative, len(x) != c·h·w, or dst is
-// not nil and len(dst) != c·h·w.
+// Deprecated: use Shift.
 func Shift2D(dst, x []float64, c, h, w, dy, dx int) []float64 {
-	if c < 0 || h < 0 || w < 0 || len(x) != c*h*w {
-		panic("conv: Shift2D: len(x) != c·h·w")
-	}
-	if dst == nil {
-		dst = make([]float64, c*h*w)
-	} else if len(dst) != c*h*w {
-		panic("conv: Shift2D: len(dst) != c·h·w")
-	}
-	if h == 0 || w == 0 {
-		return dst
-	}
-	dy, dx = mod(dy, h), mod(dx, w)
-	same := c > 0 && &dst[0] == &x[0]
-	n := h * w
-	for ch := 0; ch < c; ch++ {
-		d := dst[ch*n : (ch+1)*n]
-		if same {
-			// Rolling the rows by dy is rolling the flat image by dy·w.
-			for y := 0; y < h; y++ {
-				rotate(d[y*w:(y+1)*w], dx)
-			}
-			rotate(d, dy*w)
-			continue
-		}
-		src := x[ch*n : (ch+1)*n]
-		for y := 0; y < h; y++ {
-			ty := y + dy
-			if ty >= h {
-				ty -= h
-			}
-			rollInto(d[ty*w:(ty+1)*w], src[y*w:(y+1)*w], dx)
-		}
-	}
-	return dst
+	return Shift(dst, x, c, fft.Shape{h, w}, []int{dy, dx})
 }
 
 // mod returns s modulo n in [0, n), for n > 0.

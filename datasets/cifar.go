@@ -13,8 +13,8 @@ import (
 )
 
 // CIFAR10Mean and CIFAR10Std are the mean and standard deviation of the
-// CIFAR-10 pixel values in [0,1] that the CIFAR-10 experiment standardises
-// with (SPEC §5); see Standardize.
+// CIFAR-10 pixel values in [0,1] that the CIFAR-10 experiment of this
+// project standardises with; see Standardize.
 const (
 	CIFAR10Mean = 0.4734
 	CIFAR10Std  = 0.2516
@@ -37,6 +37,7 @@ type cifarFormat struct {
 	subdir  string              // the folder the archive extracts to
 	files   map[string][]string // split -> batch files, in order
 	labels  int                 // label bytes before the pixels of a record
+	pixels  int                 // pixel bytes of a record, cifarPixels
 	use     int                 // which label byte is the label
 	ranges  []int               // number of classes of each label byte, for range checks
 	meta    string              // file of class names, one a line
@@ -44,7 +45,7 @@ type cifarFormat struct {
 }
 
 // record returns the size of one record in bytes.
-func (f *cifarFormat) record() int { return f.labels + cifarPixels }
+func (f *cifarFormat) record() int { return f.labels + f.pixels }
 
 var (
 	cifar10Format = cifarFormat{
@@ -54,18 +55,18 @@ var (
 			"train": {"data_batch_1.bin", "data_batch_2.bin", "data_batch_3.bin", "data_batch_4.bin", "data_batch_5.bin"},
 			"test":  {"test_batch.bin"},
 		},
-		labels: 1, use: 0, ranges: []int{10},
+		labels: 1, pixels: cifarPixels, use: 0, ranges: []int{10},
 		meta: "batches.meta.txt", classes: cifar10Classes,
 	}
 	cifar100Files = map[string][]string{"train": {"train.bin"}, "test": {"test.bin"}}
 	cifar100Fine  = cifarFormat{
 		name: "cifar100", subdir: "cifar-100-binary", files: cifar100Files,
-		labels: 2, use: 1, ranges: []int{20, 100},
+		labels: 2, pixels: cifarPixels, use: 1, ranges: []int{20, 100},
 		meta: "fine_label_names.txt", classes: numberNames(100),
 	}
 	cifar100Coarse = cifarFormat{
 		name: "cifar100-coarse", subdir: "cifar-100-binary", files: cifar100Files,
-		labels: 2, use: 0, ranges: []int{20, 100},
+		labels: 2, pixels: cifarPixels, use: 0, ranges: []int{20, 100},
 		meta: "coarse_label_names.txt", classes: numberNames(20),
 	}
 )
@@ -91,10 +92,16 @@ func numberNames(n int) []string {
 // batches.meta.txt if dir holds it, else airplane, automobile, bird, cat,
 // deer, dog, frog, horse, ship, truck.
 //
+// With Limit(n) only the first n records, in the order of the files above,
+// are read.
+//
 // The sizes of all the files are checked before anything is allocated. It
-// returns an error naming the file if a batch file is missing, if its length
-// is not a whole number of records, if a label is out of range, or if
-// batches.meta.txt does not hold 10 names.
+// returns an error naming the file if a batch file is missing or cannot be
+// read; an error wrapping a FormatError if the length of a batch file is
+// not a whole number of records, if a label is out of range, or if
+// batches.meta.txt does not hold 10 names; and an error wrapping
+// io.ErrUnexpectedEOF if a file is cut short while it is read. An unknown
+// split is an error too.
 func LoadCIFAR10(dir, split string, opts ...Option) (*Set, error) {
 	return loadCIFAR(&cifar10Format, dir, split, opts)
 }
@@ -143,9 +150,12 @@ func loadCIFAR(f *cifarFormat, dir, split string, opts []Option) (*Set, error) {
 		if err != nil {
 			return nil, fmt.Errorf("datasets: %s: %w", f.name, err) // *PathError names the file
 		}
-		if fi.IsDir() || fi.Size()%int64(rec) != 0 {
-			return nil, fmt.Errorf("datasets: %s: %d bytes, not a whole number of %d-byte %s records",
-				p, fi.Size(), rec, f.name)
+		if fi.IsDir() {
+			return nil, fileError(p, formatErrorf("a folder, not a file of %d-byte %s records", rec, f.name))
+		}
+		if fi.Size()%int64(rec) != 0 {
+			return nil, fileError(p, formatErrorf("%d bytes, not a whole number of %d-byte %s records",
+				fi.Size(), rec, f.name))
 		}
 		counts[i] = int(fi.Size() / int64(rec))
 		total += counts[i]
@@ -180,25 +190,38 @@ func loadCIFAR(f *cifarFormat, dir, split string, opts []Option) (*Set, error) {
 func readCIFARFile(f *cifarFormat, path string, s *Set, from, k int) error {
 	fd, err := os.Open(path)
 	if err != nil {
-		return fmt.Errorf("datasets: %w", err)
+		return fileError(path, err)
 	}
 	defer fd.Close()
-	br := bufio.NewReaderSize(fd, 1<<16)
+	labels := s.Labels[from : from+k]
+	x := s.X[from*cifarPixels : (from+k)*cifarPixels]
+	if err := readCIFARRecords(bufio.NewReaderSize(fd, 1<<16), f, labels, x); err != nil {
+		return fileError(path, err)
+	}
+	return nil
+}
+
+// readCIFARRecords decodes len(labels) records of format f from r: the
+// label of record i goes to labels[i] and its f.pixels pixel bytes, divided
+// by 255, to x[i*f.pixels:(i+1)*f.pixels]. It checks every label byte of a
+// record against its number of classes. A stream that ends before the last
+// record gives an error wrapping io.ErrUnexpectedEOF, and a label out of
+// range one wrapping a FormatError. Errors have no package prefix.
+func readCIFARRecords(r io.Reader, f *cifarFormat, labels []int, x []float64) error {
 	buf := make([]byte, f.record())
-	for r := range k {
-		if _, err := io.ReadFull(br, buf); err != nil {
-			return fmt.Errorf("datasets: %s: reading record %d: %w", path, r, noEOF(err))
+	for i := range labels {
+		if _, err := io.ReadFull(r, buf); err != nil {
+			return fmt.Errorf("reading record %d: %w", i, noEOF(err))
 		}
 		for j, n := range f.ranges {
 			if int(buf[j]) >= n {
-				return fmt.Errorf("datasets: %s: record %d: label %d out of range (%d classes)", path, r, buf[j], n)
+				return formatErrorf("record %d: label %d out of range (%d classes)", i, buf[j], n)
 			}
 		}
-		i := from + r
-		s.Labels[i] = int(buf[f.use])
-		x := s.X[i*cifarPixels : (i+1)*cifarPixels]
+		labels[i] = int(buf[f.use])
+		xi := x[i*f.pixels : (i+1)*f.pixels]
 		for j, b := range buf[f.labels:] {
-			x[j] = float64(b) / 255
+			xi[j] = float64(b) / 255
 		}
 	}
 	return nil
@@ -213,7 +236,7 @@ func readClassNames(path string, def []string) ([]string, error) {
 		return slices.Clone(def), nil
 	}
 	if err != nil {
-		return nil, fmt.Errorf("datasets: %w", err)
+		return nil, fileError(path, err)
 	}
 	var names []string
 	for line := range strings.Lines(string(b)) {
@@ -222,14 +245,14 @@ func readClassNames(path string, def []string) ([]string, error) {
 		}
 	}
 	if len(names) != len(def) {
-		return nil, fmt.Errorf("datasets: %s: %d class names, want %d", path, len(names), len(def))
+		return nil, fileError(path, formatErrorf("%d class names, want %d", len(names), len(def)))
 	}
 	return names, nil
 }
 
 // Standardize replaces every value x of s.X by (x−mean)/std, in place. For
-// CIFAR-10 the experiments use CIFAR10Mean and CIFAR10Std (SPEC §5). It
-// panics if std is zero.
+// CIFAR-10 the experiments use CIFAR10Mean and CIFAR10Std. It panics if std
+// is zero.
 func Standardize(s *Set, mean, std float64) {
 	if std == 0 {
 		panic("datasets: Standardize with std 0")

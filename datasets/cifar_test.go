@@ -2,7 +2,9 @@ package datasets_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -152,8 +154,8 @@ func TestLoadCIFARErrors(t *testing.T) {
 	for _, n := range []int{1, 3072, 3074, 2*3073 - 1, 2*3073 + 1, len(good) - 1} {
 		p := writeFile(t, dir, "test_batch.bin", good[:min(n, len(good))])
 		_, err := datasets.LoadCIFAR10(dir, "test")
-		if err == nil || !strings.Contains(err.Error(), p) || !strings.Contains(err.Error(), "not a whole number of 3073-byte") {
-			t.Errorf("%d bytes: got %v", n, err)
+		if msg := errText(err, p, "not a whole number of 3073-byte"); msg != "" || errClass(err) != "format" {
+			t.Errorf("%d bytes: %v (%s), want a FormatError", n, err, msg)
 		}
 	}
 	writeFile(t, dir, "test_batch.bin", good)
@@ -161,44 +163,58 @@ func TestLoadCIFARErrors(t *testing.T) {
 	bad := slices.Clone(good)
 	bad[3073] = 10 // the label of the second record
 	p := writeFile(t, dir, "test_batch.bin", bad)
-	if _, err := datasets.LoadCIFAR10(dir, "test"); err == nil || !strings.Contains(err.Error(), p) ||
-		!strings.Contains(err.Error(), "record 1: label 10 out of range (10 classes)") {
-		t.Errorf("label 10: got %v", err)
+	if _, err := datasets.LoadCIFAR10(dir, "test"); errText(err, p, "record 1: label 10 out of range (10 classes)") != "" ||
+		errClass(err) != "format" {
+		t.Errorf("label 10: got %v, want a FormatError", err)
 	}
 
 	missing := filepath.Join(dir, "data_batch_3.bin")
 	if err := os.Remove(missing); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := datasets.LoadCIFAR10(dir, "train"); err == nil || !strings.Contains(err.Error(), missing) {
-		t.Errorf("missing batch: got %v", err)
+	if _, err := datasets.LoadCIFAR10(dir, "train"); errText(err, missing) != "" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing batch: got %v, want fs.ErrNotExist naming %s", err, missing)
 	}
-	if _, err := datasets.LoadCIFAR10(dir, "valid"); err == nil || !strings.Contains(err.Error(), `cifar10: unknown split "valid"`) {
+	if _, err := datasets.LoadCIFAR10(dir, "valid"); errText(err, `cifar10: unknown split "valid"`) != "" {
 		t.Errorf("unknown split: got %v", err)
 	}
 	meta := writeFile(t, dir, "batches.meta.txt", []byte("a\nb\n"))
-	if _, err := datasets.LoadCIFAR10(dir, "test"); err == nil || !strings.Contains(err.Error(), meta) ||
-		!strings.Contains(err.Error(), "2 class names, want 10") {
-		t.Errorf("short meta file: got %v", err)
+	if _, err := datasets.LoadCIFAR10(dir, "test"); errText(err, meta, "2 class names, want 10") != "" || errClass(err) != "format" {
+		t.Errorf("short meta file: got %v, want a FormatError", err)
 	}
 
 	// CIFAR-100: both label bytes are checked, whichever is used.
 	dir100 := t.TempDir()
 	p = writeFile(t, dir100, "train.bin", cifarRecords(0, []byte{0, 0}, []byte{3, 100}))
 	for _, fine := range []bool{true, false} {
-		if _, err := datasets.LoadCIFAR100(dir100, "train", fine); err == nil || !strings.Contains(err.Error(), p) ||
-			!strings.Contains(err.Error(), "record 1: label 100 out of range (100 classes)") {
+		if _, err := datasets.LoadCIFAR100(dir100, "train", fine); errText(err, p, "record 1: label 100 out of range (100 classes)") != "" ||
+			errClass(err) != "format" {
 			t.Errorf("fine=%v, fine label 100: got %v", fine, err)
 		}
 	}
 	p = writeFile(t, dir100, "test.bin", cifarRecords(0, []byte{20, 0}))
-	if _, err := datasets.LoadCIFAR100(dir100, "test", true); err == nil || !strings.Contains(err.Error(), p) ||
-		!strings.Contains(err.Error(), "label 20 out of range (20 classes)") {
+	if _, err := datasets.LoadCIFAR100(dir100, "test", true); errText(err, p, "label 20 out of range (20 classes)") != "" ||
+		errClass(err) != "format" {
 		t.Errorf("coarse label 20: got %v", err)
 	}
 	p = writeFile(t, dir100, "test.bin", good) // CIFAR-10 records are 1 byte short
-	if _, err := datasets.LoadCIFAR100(dir100, "test", true); err == nil || !strings.Contains(err.Error(), p) {
+	if _, err := datasets.LoadCIFAR100(dir100, "test", true); errText(err, p) != "" || errClass(err) != "format" {
 		t.Errorf("CIFAR-10 file as CIFAR-100: got %v", err)
+	}
+}
+
+// A folder where a batch file should be is a FormatError.
+func TestLoadCIFARFolderAsBatch(t *testing.T) {
+	_, dir := writeCIFAR10(t)
+	p := filepath.Join(dir, "data_batch_2.bin")
+	if err := os.Remove(p); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.Mkdir(p, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := datasets.LoadCIFAR10(dir, "train"); errText(err, p, "a folder") != "" || errClass(err) != "format" {
+		t.Errorf("folder as a batch: got %v, want a FormatError naming %s", err, p)
 	}
 }
 
@@ -218,8 +234,8 @@ func TestLoadCIFARSources(t *testing.T) {
 		}
 	}
 	for _, source := range []string{"cifar10", "cifar100", "cifar100-coarse"} {
-		if _, err := datasets.Load(ctx, source, "train"); err == nil || !strings.Contains(err.Error(), source+":DIR") {
-			t.Errorf("%s without a directory: got %v", source, err)
+		if _, err := datasets.Load(ctx, source, "train"); errText(err, source+":DIR") != "" {
+			t.Errorf("%s without a directory: %s", source, errText(err, source+":DIR"))
 		}
 	}
 }

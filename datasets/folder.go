@@ -1,10 +1,10 @@
 package datasets
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"image"
-	"io/fs"
 	"os"
 	"path/filepath"
 	"runtime"
@@ -20,9 +20,8 @@ import (
 
 // folderOptions is the part of the options that only LoadFolder reads.
 type folderOptions struct {
-	w, h     int  // size of the images; 0 takes the size of the first one
-	gray     bool // one gray channel instead of R, G, B
-	perClass int  // keep the first perClass images of each class; 0 keeps all
+	w, h int  // size of the images; 0 takes the size of the first one
+	gray bool // one gray channel instead of R, G, B
 }
 
 // Size makes LoadFolder resize every image to w×h pixels (Lanczos). By
@@ -44,15 +43,18 @@ func Gray(gray bool) Option {
 	return func(o *options) { o.folder.gray = gray }
 }
 
-// PerClass makes LoadFolder keep only the first n images of each class, in
-// file name order, and decode no further (n <= 0 keeps all, the default).
-// Files that are skipped do not count. Loaders of other sources ignore it.
+// PerClass sets the number of samples of each class. It makes LoadFolder
+// keep only the first n images of each class, in file name order, and
+// decode no further (n <= 0 keeps all, the default); files that are skipped
+// do not count. It makes the synthetic sources of Load (gaussian2d,
+// gaussian3d, sinusoid) draw n samples of each class (n <= 0 draws their
+// default number). Loaders of other sources ignore it.
 func PerClass(n int) Option {
-	return func(o *options) { o.folder.perClass = max(n, 0) }
+	return func(o *options) { o.perClass = max(n, 0) }
 }
 
 // A SkippedFile is a file that LoadFolder left out because it could not be
-// read or decoded as an image.
+// read or decoded as an image, or a folder inside a class folder.
 type SkippedFile struct {
 	Path string // the file's path: the folder, the class and the file name joined
 	Err  error  // why it was left out
@@ -79,16 +81,26 @@ type SkippedFile struct {
 //
 // A file that cannot be decoded (not an image, damaged, empty, unreadable)
 // or a folder inside a class folder is not an error: it is left out and
-// returned in the skipped list, in order. The options PerClass and Limit
-// stop decoding early; Limit may leave the last classes without samples.
+// listed, in order, both in the returned slice and in the Skipped field of
+// the set. The options PerClass and Limit stop decoding early; Limit may
+// leave the last classes without samples.
 //
 // It returns an error naming the folder if dir cannot be read or holds no
-// class sub-folders, or if a class folder cannot be read or yields no image.
-func LoadFolder(dir string, opts ...Option) (*Set, []SkippedFile, error) {
+// class sub-folders, or if a class folder cannot be read, holds no files or
+// yields no image; in the last case the files skipped so far are returned
+// with the error. Decoding stops, and LoadFolder returns an error wrapping
+// ctx.Err(), when ctx is done.
+func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []SkippedFile, error) {
 	o := newOptions(opts)
 	classes, files, err := listFolder(dir)
 	if err != nil {
 		return nil, nil, err
+	}
+	cancelled := func() error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("datasets: %s: %w", dir, err)
+		}
+		return nil
 	}
 	w, h, gray := o.folder.w, o.folder.h, o.folder.gray
 	var skipped []SkippedFile
@@ -97,6 +109,9 @@ func LoadFolder(dir string, opts ...Option) (*Set, []SkippedFile, error) {
 	find:
 		for _, paths := range files {
 			for _, p := range paths {
+				if err := cancelled(); err != nil {
+					return nil, nil, err
+				}
 				img, err := openImage(p)
 				if err == nil {
 					w, h = img.Bounds().Dx(), img.Bounds().Dy()
@@ -114,8 +129,8 @@ func LoadFolder(dir string, opts ...Option) (*Set, []SkippedFile, error) {
 	// wanted returns how many images to take from n files when left more
 	// images are wanted in all (if o.limit > 0).
 	wanted := func(n, left int) int {
-		if o.folder.perClass > 0 {
-			n = min(n, o.folder.perClass)
+		if o.perClass > 0 {
+			n = min(n, o.perClass)
 		}
 		if o.limit > 0 {
 			n = min(n, left)
@@ -150,8 +165,14 @@ func LoadFolder(dir string, opts ...Option) (*Set, []SkippedFile, error) {
 					errs[i] = err
 					return
 				}
+				if ctx.Err() != nil {
+					return // reported below, not as a skipped file
+				}
 				vals[i], errs[i] = decodeValues(batch[i], w, h, gray)
 			})
+			if err := cancelled(); err != nil {
+				return nil, nil, err
+			}
 			for i, p := range batch {
 				if errs[i] != nil {
 					skipped = append(skipped, SkippedFile{p, errs[i]})
@@ -172,6 +193,7 @@ func LoadFolder(dir string, opts ...Option) (*Set, []SkippedFile, error) {
 			}
 		}
 	}
+	s.Skipped = skipped
 	return s, skipped, nil
 }
 
@@ -192,10 +214,7 @@ func LoadImage(path string, w, h int, gray bool) ([]float64, error) {
 	}
 	v, err := decodeValues(path, w, h, gray)
 	if err != nil {
-		if errors.As(err, new(*fs.PathError)) {
-			return nil, fmt.Errorf("datasets: %w", err) // already names path
-		}
-		return nil, fmt.Errorf("datasets: %s: %w", path, err)
+		return nil, fileError(path, err)
 	}
 	return v, nil
 }

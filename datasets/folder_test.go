@@ -4,12 +4,14 @@ import (
 	"bytes"
 	"context"
 	"encoding/base64"
+	"errors"
 	"image"
 	"image/color"
 	"image/gif"
 	"image/jpeg"
 	"image/png"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -135,7 +137,7 @@ func checkPlane(t *testing.T, s *datasets.Set, i, c int, want, tol float64) {
 
 func TestLoadFolder(t *testing.T) {
 	dir, wantSkipped := writeImageFolder(t)
-	s, skipped, err := datasets.LoadFolder(dir)
+	s, skipped, err := datasets.LoadFolder(t.Context(), dir)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -151,6 +153,9 @@ func TestLoadFolder(t *testing.T) {
 	}
 	if got := skippedPaths(skipped); !slices.Equal(got, wantSkipped) {
 		t.Errorf("skipped %q, want %q", got, wantSkipped)
+	}
+	if got := skippedPaths(s.Skipped); !slices.Equal(got, wantSkipped) {
+		t.Errorf("Set.Skipped %q, want %q", got, wantSkipped)
 	}
 	for _, f := range skipped {
 		if f.Err == nil {
@@ -183,7 +188,7 @@ func TestLoadFolder(t *testing.T) {
 	}
 
 	// Gray: one channel, 0.299 R + 0.587 G + 0.114 B.
-	g, gskipped, err := datasets.LoadFolder(dir, datasets.Gray(true), datasets.Size(4, 3))
+	g, gskipped, err := datasets.LoadFolder(t.Context(), dir, datasets.Gray(true), datasets.Size(4, 3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -197,7 +202,7 @@ func TestLoadFolderSelect(t *testing.T) {
 	dir, wantSkipped := writeImageFolder(t)
 	// PerClass takes the first images that decode and decodes no further:
 	// c.gif and the files after it are not read.
-	s, skipped, err := datasets.LoadFolder(dir, datasets.PerClass(2))
+	s, skipped, err := datasets.LoadFolder(t.Context(), dir, datasets.PerClass(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -205,7 +210,7 @@ func TestLoadFolderSelect(t *testing.T) {
 		t.Errorf("PerClass(2): labels %v, skipped %q", s.Labels, skippedPaths(skipped))
 	}
 	// Skipped files do not count: the fourth image of cat is not there.
-	s, skipped, err = datasets.LoadFolder(dir, datasets.PerClass(4))
+	s, skipped, err = datasets.LoadFolder(t.Context(), dir, datasets.PerClass(4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -213,7 +218,7 @@ func TestLoadFolderSelect(t *testing.T) {
 		t.Errorf("PerClass(4): labels %v, skipped %q", s.Labels, skippedPaths(skipped))
 	}
 	// Limit counts samples over all classes, in order.
-	s, skipped, err = datasets.LoadFolder(dir, datasets.Limit(4))
+	s, skipped, err = datasets.LoadFolder(t.Context(), dir, datasets.Limit(4))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -232,9 +237,9 @@ func TestLoadFolderErrors(t *testing.T) {
 	encodeImage(t, filepath.Join(dir, "good"), "1.png", solidImage(2, 2, folderRed), png.Encode)
 	writeFile(t, filepath.Join(dir, "bad"), "1.png", nil)
 	writeFile(t, filepath.Join(dir, "bad"), "2.txt", []byte("text"))
-	_, skipped, err := datasets.LoadFolder(dir)
-	if err == nil || !strings.Contains(err.Error(), dir) || !strings.Contains(err.Error(), `class folder "bad"`) {
-		t.Errorf("all-skipped class: got %v", err)
+	_, skipped, err := datasets.LoadFolder(t.Context(), dir)
+	if msg := errText(err, dir, `class folder "bad"`); msg != "" {
+		t.Errorf("all-skipped class: %s", msg)
 	}
 	if len(skipped) != 2 {
 		t.Errorf("all-skipped class: skipped %q", skippedPaths(skipped))
@@ -246,25 +251,41 @@ func TestLoadFolderErrors(t *testing.T) {
 	if err := os.RemoveAll(filepath.Join(dir, "bad")); err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := datasets.LoadFolder(dir); err == nil || !strings.Contains(err.Error(), `class folder "empty" holds no files`) {
-		t.Errorf("empty class: got %v", err)
+	if _, _, err := datasets.LoadFolder(t.Context(), dir); errText(err, `class folder "empty" holds no files`) != "" {
+		t.Errorf("empty class: %s", errText(err, `class folder "empty" holds no files`))
 	}
 
 	flat := t.TempDir()
 	encodeImage(t, flat, "1.png", solidImage(2, 2, folderRed), png.Encode)
-	if _, _, err := datasets.LoadFolder(flat); err == nil || !strings.Contains(err.Error(), flat) ||
-		!strings.Contains(err.Error(), "no class sub-folders") {
-		t.Errorf("no classes: got %v", err)
+	if _, _, err := datasets.LoadFolder(t.Context(), flat); errText(err, flat, "no class sub-folders") != "" {
+		t.Errorf("no classes: %s", errText(err, flat, "no class sub-folders"))
 	}
 	missing := filepath.Join(flat, "missing")
-	if _, _, err := datasets.LoadFolder(missing); err == nil || !strings.Contains(err.Error(), missing) {
-		t.Errorf("missing folder: got %v", err)
+	if _, _, err := datasets.LoadFolder(t.Context(), missing); errText(err, missing) != "" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing folder: got %v, want fs.ErrNotExist naming %s", err, missing)
+	}
+}
+
+// A context that is done stops the decoding: the error wraps ctx.Err() and
+// names the folder, whether the size is still to be found or not.
+func TestLoadFolderCancel(t *testing.T) {
+	dir, _ := writeImageFolder(t)
+	ctx, cancel := context.WithCancel(t.Context())
+	cancel()
+	for _, opts := range [][]datasets.Option{nil, {datasets.Size(4, 4)}} {
+		s, skipped, err := datasets.LoadFolder(ctx, dir, opts...)
+		if !errors.Is(err, context.Canceled) || errText(err, dir) != "" || s != nil || skipped != nil {
+			t.Errorf("options %d: got %v, %d skipped, %v; want context.Canceled naming %s", len(opts), s, len(skipped), err, dir)
+		}
+	}
+	if _, err := datasets.Load(ctx, "folder:"+dir, "train"); !errors.Is(err, context.Canceled) {
+		t.Errorf("Load: got %v, want context.Canceled", err)
 	}
 }
 
 func TestLoadFolderSource(t *testing.T) {
 	ctx := context.Background()
-	dir, _ := writeImageFolder(t)
+	dir, wantSkipped := writeImageFolder(t)
 	train, err := datasets.Load(ctx, "folder:"+dir, "train", datasets.Gray(true), datasets.Size(5, 5))
 	if err != nil {
 		t.Fatal(err)
@@ -275,6 +296,12 @@ func TestLoadFolderSource(t *testing.T) {
 	}
 	if !slices.Equal(train.Shape, []int{1, 5, 5}) || train.Len() != 8 || !slices.Equal(train.X, test.X) {
 		t.Errorf("train: shape %v, %d samples; test equal: %v", train.Shape, train.Len(), slices.Equal(train.X, test.X))
+	}
+	// The files left out are listed in the set, not dropped.
+	for _, s := range []*datasets.Set{train, test} {
+		if got := skippedPaths(s.Skipped); !slices.Equal(got, wantSkipped) {
+			t.Errorf("%s: Skipped %q, want %q", s.Name, got, wantSkipped)
+		}
 	}
 	if _, err := datasets.Load(ctx, "folder:"+dir, "valid"); err == nil || !strings.Contains(err.Error(), `unknown split "valid"`) {
 		t.Errorf("split valid: got %v", err)
@@ -289,7 +316,7 @@ func TestLoadFolderCIFARJPG(t *testing.T) {
 	if _, err := os.Stat(cifarJPGDir); err != nil {
 		t.Skipf("no CIFAR-10 JPEG folder: %v", err)
 	}
-	s, skipped, err := datasets.LoadFolder(cifarJPGDir, datasets.PerClass(5))
+	s, skipped, err := datasets.LoadFolder(t.Context(), cifarJPGDir, datasets.PerClass(5))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -314,7 +341,7 @@ func BenchmarkLoadFolderCIFARJPG(b *testing.B) {
 		b.Skipf("no CIFAR-10 JPEG folder: %v", err)
 	}
 	for b.Loop() {
-		if _, _, err := datasets.LoadFolder(cifarJPGDir, datasets.PerClass(100)); err != nil {
+		if _, _, err := datasets.LoadFolder(b.Context(), cifarJPGDir, datasets.PerClass(100)); err != nil {
 			b.Fatal(err)
 		}
 	}

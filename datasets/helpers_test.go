@@ -4,9 +4,15 @@ import (
 	"bytes"
 	"compress/gzip"
 	"encoding/binary"
+	"errors"
+	"fmt"
+	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
+
+	"github.com/redunet-go/redunet/datasets"
 )
 
 // fixtureDir holds the first 100 training and 100 test samples of MNIST.
@@ -73,4 +79,39 @@ func readFile(t testing.TB, path string) []byte {
 		t.Fatal(err)
 	}
 	return b
+}
+
+// errText returns what is wrong with err as an error of this package that
+// contains every string of want: "" if nothing is. The text of such an
+// error starts with the package prefix, and holds it only once.
+func errText(err error, want ...string) string {
+	if err == nil {
+		return "no error"
+	}
+	msg := err.Error()
+	if !strings.HasPrefix(msg, "datasets: ") || strings.Count(msg, "datasets:") != 1 {
+		return fmt.Sprintf("error %q does not start with the prefix %q exactly once", msg, "datasets: ")
+	}
+	for _, w := range want {
+		if !strings.Contains(msg, w) {
+			return fmt.Sprintf("error %q does not contain %q", msg, w)
+		}
+	}
+	return ""
+}
+
+// errClass names the class of err: "format" for a FormatError, "unsupported"
+// for an UnsupportedError, "eof" for io.ErrUnexpectedEOF, "other" otherwise.
+func errClass(err error) string {
+	var fe datasets.FormatError
+	var ue datasets.UnsupportedError
+	switch {
+	case errors.As(err, &fe):
+		return "format"
+	case errors.As(err, &ue):
+		return "unsupported"
+	case errors.Is(err, io.ErrUnexpectedEOF):
+		return "eof"
+	}
+	return "other"
 }

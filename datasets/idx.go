@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"compress/gzip"
 	"encoding/binary"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -100,8 +99,15 @@ func idxElemSize(t byte) int {
 // decompressed; it must be a single gzip member.
 //
 // The header is checked before anything is allocated: the magic number,
-// the element type, 1 to 4 dimensions, and a payload of at most 2 GiB. A stream that ends early gives an error wrapping
-// io.ErrUnexpectedEOF; bytes after the payload are an error too.
+// the element type, 1 to 4 dimensions, and a payload of at most 2 GiB.
+//
+// A bad magic number, an unknown element type, no dimensions, or bytes
+// after the payload (or after the gzip member) give an error wrapping a
+// FormatError; more than 4 dimensions or a larger payload, an error
+// wrapping an UnsupportedError. A stream that ends early gives an error
+// wrapping io.ErrUnexpectedEOF, and a damaged gzip stream one wrapping the
+// error of compress/gzip (gzip.ErrHeader, gzip.ErrChecksum). Errors start
+// "datasets: ".
 func ReadIDX(r io.Reader) (*IDX, error) {
 	x, _, err := readIDX(r, 0)
 	if err != nil {
@@ -111,7 +117,8 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 }
 
 // ReadIDXFile reads the IDX file at path, plain or gzip-compressed
-// whatever its name, as ReadIDX does. Every error names the file.
+// whatever its name, as ReadIDX does. Its errors are those of ReadIDX, and
+// of opening the file, and name the file.
 func ReadIDXFile(path string) (*IDX, error) {
 	x, _, err := readIDXFile(path, 0)
 	return x, err
@@ -123,12 +130,12 @@ func ReadIDXFile(path string) (*IDX, error) {
 func readIDXFile(path string, limit int) (*IDX, int, error) {
 	f, err := os.Open(path)
 	if err != nil {
-		return nil, 0, fmt.Errorf("datasets: %w", err) // *PathError names the file
+		return nil, 0, fileError(path, err)
 	}
 	defer f.Close()
 	x, n, err := readIDX(f, limit)
 	if err != nil {
-		return nil, 0, fmt.Errorf("datasets: %s: %w", path, err)
+		return nil, 0, fileError(path, err)
 	}
 	return x, n, nil
 }
@@ -156,15 +163,18 @@ func readIDX(r io.Reader, limit int) (*IDX, int, error) {
 		return nil, 0, fmt.Errorf("reading IDX header: %w", noEOF(err))
 	}
 	if hdr[0] != 0 || hdr[1] != 0 {
-		return nil, 0, fmt.Errorf("not an IDX file: magic % x, want 00 00 type ndims", hdr[:4])
+		return nil, 0, formatErrorf("not an IDX file: magic % x, want 00 00 type ndims", hdr[:4])
 	}
 	typ, ndims := hdr[2], int(hdr[3])
 	size := idxElemSize(typ)
 	if size == 0 {
-		return nil, 0, fmt.Errorf("IDX: unknown element type 0x%02x", typ)
+		return nil, 0, formatErrorf("IDX: unknown element type 0x%02x", typ)
 	}
-	if ndims < 1 || ndims > idxMaxDims {
-		return nil, 0, fmt.Errorf("IDX: %d dimensions, want 1 to %d", ndims, idxMaxDims)
+	switch {
+	case ndims == 0:
+		return nil, 0, formatErrorf("IDX: 0 dimensions, want 1 to %d", idxMaxDims)
+	case ndims > idxMaxDims:
+		return nil, 0, unsupportedf("IDX: %d dimensions, want 1 to %d", ndims, idxMaxDims)
 	}
 	if _, err := io.ReadFull(src, hdr[4:4+4*ndims]); err != nil {
 		return nil, 0, fmt.Errorf("reading IDX dimensions: %w", noEOF(err))
@@ -174,7 +184,7 @@ func readIDX(r io.Reader, limit int) (*IDX, int, error) {
 	for i := range dims {
 		d := int64(binary.BigEndian.Uint32(hdr[4+4*i:]))
 		if d > math.MaxInt32 || (d > 0 && total > maxIDXBytes/d) {
-			return nil, 0, fmt.Errorf("IDX: dimensions %v too large (more than %d bytes)", idxDims(hdr[4:4+4*ndims]), maxIDXBytes)
+			return nil, 0, unsupportedf("IDX: dimensions %v too large (more than %d bytes)", idxDims(hdr[4:4+4*ndims]), maxIDXBytes)
 		}
 		dims[i] = int(d)
 		total *= d
@@ -194,14 +204,14 @@ func readIDX(r io.Reader, limit int) (*IDX, int, error) {
 		var one [1]byte
 		switch n, err := io.ReadFull(src, one[:]); {
 		case n > 0:
-			return nil, 0, fmt.Errorf("IDX: trailing data after the %d-byte payload", total)
+			return nil, 0, formatErrorf("IDX: trailing data after the %d-byte payload", total)
 		case err != io.EOF:
 			return nil, 0, fmt.Errorf("after the IDX data: %w", noEOF(err))
 		}
 		if zipped {
 			switch _, err := br.ReadByte(); {
 			case err == nil:
-				return nil, 0, errors.New("trailing data after the gzip stream")
+				return nil, 0, FormatError("IDX: trailing data after the gzip stream")
 			case err != io.EOF:
 				return nil, 0, err
 			}
@@ -235,13 +245,4 @@ func idxDims(b []byte) []uint32 {
 		d[i] = binary.BigEndian.Uint32(b[4*i:])
 	}
 	return d
-}
-
-// noEOF turns io.EOF into io.ErrUnexpectedEOF: an IDX object that has
-// started, or that was expected, cannot end cleanly before its last byte.
-func noEOF(err error) error {
-	if errors.Is(err, io.EOF) {
-		return io.ErrUnexpectedEOF
-	}
-	return err
 }

@@ -2,9 +2,11 @@ package datasets_test
 
 import (
 	"bytes"
+	"compress/gzip"
 	"encoding/binary"
 	"errors"
 	"io"
+	"io/fs"
 	"math"
 	"path/filepath"
 	"runtime"
@@ -96,7 +98,7 @@ func TestReadIDXTruncated(t *testing.T) {
 		}
 		for i := range len(b) {
 			_, err := datasets.ReadIDX(bytes.NewReader(b[:i]))
-			if !errors.Is(err, io.ErrUnexpectedEOF) {
+			if !errors.Is(err, io.ErrUnexpectedEOF) || errText(err) != "" {
 				t.Errorf("%s truncated to %d of %d bytes: got %v, want io.ErrUnexpectedEOF", name, i, len(b), err)
 			}
 		}
@@ -104,7 +106,7 @@ func TestReadIDXTruncated(t *testing.T) {
 		for _, i := range []int{0, 3, 10, len(b) - 1} {
 			p := writeFile(t, dir, "trunc-"+name, b[:i])
 			_, err := datasets.ReadIDXFile(p)
-			if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.Contains(err.Error(), p) {
+			if !errors.Is(err, io.ErrUnexpectedEOF) || errText(err, p) != "" {
 				t.Errorf("%s truncated to %d bytes, from a file: got %v, want io.ErrUnexpectedEOF naming %s", name, i, err, p)
 			}
 		}
@@ -113,36 +115,51 @@ func TestReadIDXTruncated(t *testing.T) {
 
 func TestReadIDXBadInput(t *testing.T) {
 	three := idxBytes(datasets.IDXUint8, []uint32{3}, []byte{1, 2, 3})
+	badCRC := gzipBytes(t, three)
+	badCRC[len(badCRC)-8] ^= 1 // the CRC-32 of the gzip trailer
 	cases := []struct {
-		name string
-		b    []byte
-		want string // in the error message
+		name  string
+		b     []byte
+		class string // of the error, as errClass names it
+		want  string // in the error message
 	}{
-		{"wrong magic", append([]byte{0, 1}, three[2:]...), "magic"},
-		{"text", []byte("hello, world"), "magic"},
-		{"unknown type", idxBytes(0x0A, []uint32{3}, []byte{1, 2, 3}), "type 0x0a"},
-		{"no dims", idxBytes(datasets.IDXUint8, nil, nil), "0 dimensions"},
-		{"five dims", idxBytes(datasets.IDXUint8, []uint32{1, 1, 1, 1, 1}, []byte{1}), "5 dimensions"},
-		{"32 GiB", idxBytes(datasets.IDXFloat64, []uint32{1 << 16, 1 << 16}, nil), "too large"},
-		{"2 GiB + 1", idxBytes(datasets.IDXUint8, []uint32{1<<31 + 1}, nil), "too large"},
-		{"dims overflow", idxBytes(datasets.IDXInt32, []uint32{1 << 31, 1 << 31, 1 << 31, 0}, nil), "too large"},
-		{"trailing byte", append(three[:len(three):len(three)], 0), "trailing"},
-		{"trailing gzip garbage", append(gzipBytes(t, three), "junk"...), "gzip"},
-		{"trailing data in gzip", gzipBytes(t, append(three[:len(three):len(three)], 9)), "trailing"},
+		{"wrong magic", append([]byte{0, 1}, three[2:]...), "format", "magic"},
+		{"text", []byte("hello, world"), "format", "magic"},
+		{"unknown type", idxBytes(0x0A, []uint32{3}, []byte{1, 2, 3}), "format", "type 0x0a"},
+		{"no dims", idxBytes(datasets.IDXUint8, nil, nil), "format", "0 dimensions"},
+		{"five dims", idxBytes(datasets.IDXUint8, []uint32{1, 1, 1, 1, 1}, []byte{1}), "unsupported", "5 dimensions"},
+		{"32 GiB", idxBytes(datasets.IDXFloat64, []uint32{1 << 16, 1 << 16}, nil), "unsupported", "too large"},
+		{"2 GiB + 1", idxBytes(datasets.IDXUint8, []uint32{1<<31 + 1}, nil), "unsupported", "too large"},
+		{"dims overflow", idxBytes(datasets.IDXInt32, []uint32{1 << 31, 1 << 31, 1 << 31, 0}, nil), "unsupported", "too large"},
+		{"trailing byte", append(three[:len(three):len(three)], 0), "format", "trailing"},
+		{"trailing gzip garbage", append(gzipBytes(t, three), "junk"...), "format", "gzip"},
+		{"trailing data in gzip", gzipBytes(t, append(three[:len(three):len(three)], 9)), "format", "trailing"},
+		{"bad gzip checksum", badCRC, "other", "checksum"},
 	}
 	dir := t.TempDir()
 	for _, c := range cases {
 		_, err := datasets.ReadIDX(bytes.NewReader(c.b))
-		if err == nil || !strings.HasPrefix(err.Error(), "datasets: ") || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: got error %v, want one starting %q and containing %q", c.name, err, "datasets: ", c.want)
+		if msg := errText(err, c.want); msg != "" {
+			t.Errorf("%s: %s", c.name, msg)
+		}
+		if got := errClass(err); got != c.class {
+			t.Errorf("%s: %v is of class %s, want %s", c.name, err, got, c.class)
 		}
 		p := writeFile(t, dir, strings.ReplaceAll(c.name, " ", "_")+".idx", c.b)
-		if _, err := datasets.ReadIDXFile(p); err == nil || !strings.Contains(err.Error(), p) {
-			t.Errorf("%s: ReadIDXFile error %v does not name %s", c.name, err, p)
+		_, err = datasets.ReadIDXFile(p)
+		if msg := errText(err, "datasets: "+p+": ", c.want); msg != "" {
+			t.Errorf("%s: ReadIDXFile: %s", c.name, msg)
+		}
+		if got := errClass(err); got != c.class {
+			t.Errorf("%s: ReadIDXFile: %v is of class %s, want %s", c.name, err, got, c.class)
 		}
 	}
-	if _, err := datasets.ReadIDXFile(filepath.Join(dir, "missing")); err == nil || !strings.Contains(err.Error(), "missing") {
-		t.Errorf("missing file: got %v", err)
+	if _, err := datasets.ReadIDX(bytes.NewReader(badCRC)); !errors.Is(err, gzip.ErrChecksum) {
+		t.Errorf("bad gzip checksum: got %v, want gzip.ErrChecksum", err)
+	}
+	missing := filepath.Join(dir, "missing")
+	if _, err := datasets.ReadIDXFile(missing); errText(err, missing) != "" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: got %v, want fs.ErrNotExist naming %s", err, missing)
 	}
 }
 

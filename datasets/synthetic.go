@@ -6,6 +6,72 @@ import (
 	"math/rand/v2"
 )
 
+// synthOptions is the part of the options that only the synthetic sources
+// of Load read.
+type synthOptions struct {
+	seed   uint64  // seed of the "train" split; "test" uses seed+1
+	noise  float64 // σ of the Gaussians, noise of the sinusoids
+	length int     // length of a sinusoid
+}
+
+// defaultSynthOptions are the settings of the paper's experiments.
+var defaultSynthOptions = synthOptions{seed: 1, noise: 0.1, length: 150}
+
+// Seed sets the seed from which the synthetic sources of Load (gaussian2d,
+// gaussian3d, sinusoid) draw their "train" split; "test" is drawn from
+// seed+1. The default is 1. Loaders of other sources ignore it.
+func Seed(seed uint64) Option {
+	return func(o *options) { o.synth.seed = seed }
+}
+
+// Noise sets the noise level of the synthetic sources of Load: the σ of
+// gaussian2d and gaussian3d, and the standard deviation of the noise added
+// to sinusoid. The default is 0.1, the paper's setting; a negative or
+// non-finite value makes Load return an error. Loaders of other sources
+// ignore it.
+func Noise(sigma float64) Option {
+	return func(o *options) { o.synth.noise = sigma }
+}
+
+// SignalLength sets the number of samples t of each signal of the sinusoid
+// source of Load (t <= 0 keeps the default, 150, the paper's setting).
+// Loaders of other sources ignore it.
+func SignalLength(t int) Option {
+	return func(o *options) {
+		if t <= 0 {
+			t = defaultSynthOptions.length
+		}
+		o.synth.length = t
+	}
+}
+
+// loadSynthetic draws split ("train" or "test") of the synthetic source
+// called source with draw, perClass samples of each class (or the count
+// PerClass sets), and applies Limit. The set is renamed after what draw
+// names it and split, such as "gaussian-circle/train". It returns an error
+// if the noise level is negative or not finite, instead of letting draw
+// panic.
+func loadSynthetic(source, split string, perClass int, opts []Option, draw func(perClass int, o synthOptions, seed uint64) *Set) (*Set, error) {
+	o := newOptions(opts)
+	if n := o.synth.noise; !(n >= 0) || math.IsInf(n, 0) {
+		return nil, fmt.Errorf("datasets: %s: noise level %v, want a finite value >= 0", source, n)
+	}
+	if o.perClass > 0 {
+		perClass = o.perClass
+	}
+	seed := o.synth.seed
+	if split == "test" {
+		seed++
+	}
+	s := draw(perClass, o.synth, seed)
+	s.Name += "/" + split
+	if o.limit > 0 && o.limit < s.Len() {
+		s.X = s.X[: o.limit*s.Dim() : o.limit*s.Dim()]
+		s.Labels = s.Labels[:o.limit:o.limit]
+	}
+	return s, nil
+}
+
 // GaussianCircle returns the two-class set of the Gaussian 2-D experiment:
 // class k (named "e1" and "e2") holds points drawn from N(e_k, σ²I) around
 // the centres e1 = (1,0) and e2 = (0,1), then projected to the unit circle
@@ -14,10 +80,11 @@ import (
 // The set is named "gaussian-circle"; the paper uses σ = 0.1 and 500 samples
 // per class.
 //
-// Like all the synthetic sets of SPEC §5 (GaussianCircle, GaussianSphere,
+// Like the other synthetic sets of the paper's experiments (GaussianSphere,
 // Sinusoids), it is drawn from rand.New(rand.NewPCG(seed, 0x5eed)), so a
 // seed always gives the same set, and holds perClass samples of each class
 // grouped by class: all of class 0 first, then all of class 1, and so on.
+// Load names these sets as sources: gaussian2d, gaussian3d and sinusoid.
 // It panics (a programming error) if perClass is negative or sigma is
 // negative or not finite.
 func GaussianCircle(perClass int, sigma float64, seed uint64) *Set {

@@ -1,6 +1,7 @@
 package datasets_test
 
 import (
+	"context"
 	"math"
 	"slices"
 	"strings"
@@ -21,7 +22,7 @@ func TestGaussianSpheres(t *testing.T) {
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
-			const perClass, sigma = 500, 0.1 // the paper's setting (SPEC §5)
+			const perClass, sigma = 500, 0.1 // the paper's setting
 			s := c.gen(perClass, sigma, 1)
 			if err := s.Validate(); err != nil {
 				t.Fatal(err)
@@ -80,7 +81,7 @@ func TestGaussianSpheres(t *testing.T) {
 }
 
 func TestSinusoids(t *testing.T) {
-	const perClass, T = 400, 150 // the paper's setting (SPEC §5)
+	const perClass, T = 400, 150 // the paper's setting
 	clean := datasets.Sinusoids(perClass, T, 0, 1)
 	if err := clean.Validate(); err != nil {
 		t.Fatal(err)
@@ -144,6 +145,57 @@ func TestSinusoids(t *testing.T) {
 	}
 	if other := datasets.Sinusoids(perClass, T, 0.1, 2); slices.Equal(other.X, noisy.X) {
 		t.Error("seeds 1 and 2 gave the same set")
+	}
+}
+
+// Load draws the synthetic sets with the paper's settings by default, from
+// seed 1 for "train" and seed 2 for "test", and takes options.
+func TestSyntheticSources(t *testing.T) {
+	ctx := context.Background()
+	cases := []struct {
+		source string
+		def    *datasets.Set // Load(source, "train") with no options
+		test   *datasets.Set // Load(source, "test") with no options
+		small  *datasets.Set // with PerClass(3), Seed(9), Noise(0.5), SignalLength(20)
+	}{
+		{"gaussian2d", datasets.GaussianCircle(500, 0.1, 1), datasets.GaussianCircle(500, 0.1, 2), datasets.GaussianCircle(3, 0.5, 9)},
+		{"gaussian3d", datasets.GaussianSphere(500, 0.1, 1), datasets.GaussianSphere(500, 0.1, 2), datasets.GaussianSphere(3, 0.5, 9)},
+		{"sinusoid", datasets.Sinusoids(400, 150, 0.1, 1), datasets.Sinusoids(400, 150, 0.1, 2), datasets.Sinusoids(3, 20, 0.5, 9)},
+	}
+	same := func(got, want *datasets.Set, name string) bool {
+		return got.Name == name && slices.Equal(got.X, want.X) && slices.Equal(got.Shape, want.Shape) &&
+			slices.Equal(got.Labels, want.Labels) && slices.Equal(got.Classes, want.Classes)
+	}
+	for _, c := range cases {
+		for split, want := range map[string]*datasets.Set{"train": c.def, "test": c.test} {
+			s, err := datasets.Load(ctx, c.source, split)
+			if err != nil || !same(s, want, want.Name+"/"+split) {
+				t.Errorf("%s %s: got %v, want %s drawn with the defaults", c.source, split, err, want.Name)
+			}
+		}
+		opts := []datasets.Option{datasets.PerClass(3), datasets.Seed(9), datasets.Noise(0.5), datasets.SignalLength(20)}
+		s, err := datasets.Load(ctx, c.source, "train", opts...)
+		if err != nil || !same(s, c.small, c.small.Name+"/train") {
+			t.Errorf("%s with options: got %v", c.source, err)
+		}
+		// Limit keeps the first samples, all of class 0 here.
+		s, err = datasets.Load(ctx, c.source, "train", append(opts, datasets.Limit(2))...)
+		if err != nil || s.Len() != 2 || s.Validate() != nil || !slices.Equal(s.X, c.small.X[:2*s.Dim()]) ||
+			!slices.Equal(s.Labels, []int{0, 0}) || len(s.Classes) != len(c.small.Classes) {
+			t.Errorf("%s with Limit(2): got %v", c.source, err)
+		}
+		// A bad noise level is an error, not a panic.
+		for _, noise := range []float64{-0.1, math.NaN(), math.Inf(1)} {
+			_, err := datasets.Load(ctx, c.source, "train", datasets.Noise(noise))
+			if msg := errText(err, c.source+": noise level"); msg != "" {
+				t.Errorf("%s with Noise(%v): %s", c.source, noise, msg)
+			}
+		}
+	}
+	// SignalLength(n <= 0) keeps the default length.
+	if s, err := datasets.Load(ctx, "sinusoid", "test", datasets.PerClass(1), datasets.SignalLength(-3)); err != nil ||
+		!slices.Equal(s.Shape, []int{1, 150}) {
+		t.Errorf("SignalLength(-3): %v", err)
 	}
 }
 

@@ -26,6 +26,15 @@
 //     of the class's training rows (no centring); a sample goes to the class
 //     whose subspace leaves the smallest residual.
 //
+// # The registry
+//
+// The classifiers of the protocol are registered by name, in the order of
+// its tables: "nearest-subspace", "knn", "svm". [Classifiers] lists the
+// names and [New] makes an unfitted classifier from [Options] (the subspace
+// rank, the number of neighbours), so that a program running the protocol
+// keeps no list of its own: a new classifier is registered in one place and
+// appears in every table.
+//
 // # Failures
 //
 // Shape mismatches (a data length that is not a multiple of d, labels and

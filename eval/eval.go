@@ -10,7 +10,8 @@ import (
 )
 
 // normClamp is the lower bound on a row norm used by NormalizeRows and by the
-// cosine similarity of KNN, as in SPEC §0.
+// cosine similarity of KNN: the same clamp as every normalisation of a
+// sample in this module.
 const normClamp = 1e-8
 
 // Classifier is a multi-class classifier of feature rows.

@@ -65,3 +65,30 @@ func ExampleLinearSVM() {
 	// w=0.689655 b=-0.551724
 	// [0 0 1 1]
 }
+
+func ExampleNew() {
+	// Every registered classifier, fit on the same two classes.
+	x := []float64{
+		1, 0.1,
+		1, -0.1,
+		0.1, 1,
+		-0.1, 1,
+	}
+	labels := []int{0, 0, 1, 1}
+	for _, name := range eval.Classifiers() {
+		c, err := eval.New(name, eval.Options{Rank: 1, K: 1})
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		if err := c.Fit(x, 2, labels, 2); err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Println(name, c.Predict(nil, []float64{2, 0.5, 0.3, 3}))
+	}
+	// Output:
+	// nearest-subspace [0 1]
+	// knn [0 1]
+	// svm [0 1]
+}

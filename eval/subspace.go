@@ -19,8 +19,8 @@ import (
 // goes to class 0.
 type NearestSubspace struct {
 	// Rank is the requested dimension r of each class subspace; it must be
-	// at least 1. SPEC §6 uses 10 for MNIST, 1 for Gaussian 2-D, 2 for
-	// Gaussian 3-D.
+	// at least 1. The paper's experiments use 10 for MNIST, 1 for the
+	// Gaussians on the circle and 2 for the Gaussians on the sphere.
 	Rank int
 
 	d     int

@@ -15,8 +15,24 @@ func format(c complex128) string {
 	return fmt.Sprintf("%g%+gi", round(real(c)), round(imag(c)))
 }
 
-func ExampleNewPlan1D() {
-	p := fft.NewPlan1D(4)
+func ExampleShape() {
+	for _, s := range []fft.Shape{{28, 28}, {2, 3, 4}, {5}, {}} {
+		fmt.Printf("%v: %d values, %d bins\n", s, s.Len(), s.Bins())
+	}
+	// The weights depend on the last index only: 1 for 0 and n/2, 2 otherwise.
+	fmt.Println("weights of 2×5:", fft.Shape{2, 5}.Weights())
+	fmt.Println(fft.Shape{4, 0}.Validate())
+	// Output:
+	// 28×28: 784 values, 420 bins
+	// 2×3×4: 24 values, 18 bins
+	// 5: 5 values, 3 bins
+	// scalar: 1 values, 1 bins
+	// weights of 2×5: [1 2 2 1 2 2]
+	// fft: shape [4 0]: axis 1 has size 0, want at least 1
+}
+
+func ExampleNewPlan() {
+	p := fft.NewPlan(fft.Shape{4})
 	fmt.Println("length", p.Len(), "bins", p.Bins(), "weights", p.Weights())
 
 	// A unit impulse has a flat spectrum: every bin is 1/√4.
@@ -31,8 +47,8 @@ func ExampleNewPlan1D() {
 	// X[2] = 0.5+0i
 }
 
-func ExamplePlan1D_Forward() {
-	p := fft.NewPlan1D(4)
+func ExamplePlan_Forward() {
+	p := fft.NewPlan(fft.Shape{4})
 	x := []float64{1, 2, 3, 4}
 
 	// X[k] = (1/2) Σ_t x[t]·(−i)^(k·t): X[0] = 10/2, X[1] = (−2+2i)/2, X[2] = −2/2.
@@ -63,9 +79,9 @@ func ExamplePlan1D_Forward() {
 	// inverse: [1 2 3 4]
 }
 
-func ExamplePlan2D() {
+func ExamplePlan() {
 	// A 2×2 image, row-major.
-	p := fft.NewPlan2D(2, 2)
+	p := fft.NewPlan(fft.Shape{2, 2})
 	x := []float64{
 		1, 2,
 		3, 4,
@@ -74,9 +90,8 @@ func ExamplePlan2D() {
 	// The half spectrum has H = 2 rows and W/2+1 = 2 columns. With N = 4,
 	// X[u,v] = (1/2) Σ x[h,w]·(−1)^(u·h+v·w).
 	X := p.Forward(nil, x)
-	for u := 0; u < p.H(); u++ {
-		wb := p.W()/2 + 1
-		fmt.Printf("X[%d,0] = %s  X[%d,1] = %s\n", u, format(X[u*wb]), u, format(X[u*wb+1]))
+	for u := 0; u < 2; u++ {
+		fmt.Printf("X[%d,0] = %s  X[%d,1] = %s\n", u, format(X[2*u]), u, format(X[2*u+1]))
 	}
 	// Both columns are self-conjugate (v = 0 and v = W/2), so all weights are 1.
 	fmt.Println("weights", p.Weights())
@@ -91,4 +106,25 @@ func ExamplePlan2D() {
 	// X[1,0] = -2+0i  X[1,1] = 0+0i
 	// weights [1 1 1 1]
 	// inverse: [1 2 3 4]
+}
+
+func ExamplePlan_volume() {
+	// A 2×2×4 volume holding one impulse at (0, 0, 1).
+	p := fft.NewPlan(fft.Shape{2, 2, 4})
+	x := make([]float64, p.Len())
+	x[1] = 1
+
+	// The half spectrum is 2×2×3. With N = 16, X[a,b,c] = (1/4)·(−i)^c for
+	// every a and b: the shift by one along the last axis turns into a phase.
+	X := p.Forward(nil, x)
+	for r := 0; r < 4; r++ {
+		fmt.Printf("X[%d,%d,·] = %s %s %s\n", r/2, r%2, format(X[3*r]), format(X[3*r+1]), format(X[3*r+2]))
+	}
+	fmt.Println("weights", p.Weights())
+	// Output:
+	// X[0,0,·] = 0.25+0i 0-0.25i -0.25+0i
+	// X[0,1,·] = 0.25+0i 0-0.25i -0.25+0i
+	// X[1,0,·] = 0.25+0i 0-0.25i -0.25+0i
+	// X[1,1,·] = 0.25+0i 0-0.25i -0.25+0i
+	// weights [1 2 1 1 2 1 1 2 1 1 2 1]
 }

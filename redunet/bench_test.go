@@ -20,19 +20,25 @@ func benchData(m, d, k int) ([]float64, []int) {
 	return x, y
 }
 
+// vectorBlocks lays out m unit rows of dimension d as the real backend's
+// one-bin block (sample-major: the rows as they are).
+func vectorBlocks(z []float64, m, d int) *blocks[float64] {
+	return &blocks[float64]{m: m, c: d, w: []float64{1}, data: z}
+}
+
 // BenchmarkVectorLayerBuild measures building one vector layer (E, C_j, γ)
-// at d=784, m=1000, K=10: the Gram matrices, factorisations and operators.
+// at d=784, m=1000, K=10: the statistics, factorisations and operators.
 func BenchmarkVectorLayerBuild(b *testing.B) {
 	m, d, k := 1000, 784, 10
 	z, y := benchData(m, d, k)
-	rows, counts := classRows(y, k), classCounts(y, k)
+	blk := vectorBlocks(z, m, d)
+	rows := classRows(y, k)
 	b.ReportAllocs()
 	for b.Loop() {
-		st, err := analyseVector(z, d, rows, 0.1)
-		if err != nil {
+		st := statistics(realKernels{}, blk, rows, 1, 0)
+		if _, _, err := factor(realKernels{}, st, 0.1, true, 0); err != nil {
 			b.Fatal(err)
 		}
-		_ = newVectorLayer(st, d, counts, nil)
 	}
 }
 
@@ -41,17 +47,17 @@ func BenchmarkVectorLayerBuild(b *testing.B) {
 func BenchmarkVectorLayerApply(b *testing.B) {
 	m, d, k := 1000, 784, 10
 	z, y := benchData(m, d, k)
-	st, err := analyseVector(z, d, classRows(y, k), 0.1)
+	blk := vectorBlocks(z, m, d)
+	_, l, err := factor(realKernels{}, statistics(realKernels{}, blk, classRows(y, k), 1, 0), 0.1, true, 0)
 	if err != nil {
 		b.Fatal(err)
 	}
-	l := newVectorLayer(st, d, classCounts(y, k), nil)
-	work := make([]float64, len(z))
-	yhat := make([]int, m)
+	work := &blocks[float64]{m: m, c: d, w: blk.w, data: make([]float64, len(blk.data))}
 	p := DefaultParams(1)
+	var sc forwardScratch[float64]
 	b.ReportAllocs()
 	for b.Loop() {
-		copy(work, z)
-		l.Forward(work, p, yhat)
+		copy(work.data, blk.data)
+		forward(realKernels{}, work, l, p, 0, nil, &sc)
 	}
 }

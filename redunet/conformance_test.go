@@ -1,6 +1,7 @@
 package redunet
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/cmplx"
@@ -10,63 +11,85 @@ import (
 	"testing"
 
 	"github.com/redunet-go/redunet/conv"
+	"github.com/redunet-go/redunet/fft"
 )
 
 // This file is the conformance suite of the multichannel ReduNet (STYLE.md,
 // "One conformance suite, two implementations"):
 //
-//   - a full-spectrum reference written here from SPEC §1 and §3.2 alone
-//     (naive DFT, naive Gauss–Jordan inverse, no bin weights), checked
-//     against SPEC §7.2/§7.3 and against BuildMulti's half spectrum;
-//   - the circulant theorem of SPEC §4: the multichannel net equals the
-//     vector net on all cyclic shifts;
+//   - a full-spectrum reference written here from the definitions alone
+//     (DESIGN.md §2.2 Multichannel rates, §4.1 Lifting, §4.2 One FFT per
+//     block, §4.4 N dimensions: naive N-D DFT, naive Gauss–Jordan inverse,
+//     no bin weights), checked against the golden values of DESIGN.md §8.3
+//     1-D case and §8.4 2-D case and against BuildMulti's half spectrum in
+//     1-D, 2-D and 3-D;
+//   - the circulant theorem of DESIGN.md §5 Exact properties the tests rely
+//     on: the multichannel net equals the vector net on all cyclic shifts;
 //   - shift equivariance, worker independence, construct-then-apply vs
 //     Transform, and input errors.
+//
+// The 3-D golden values (DESIGN.md §8.5 3-D cases) are in golden3d_test.go.
 //
 // Tolerances. Every comparison between two float64 computations of the same
 // quantity by different code (half vs full spectrum, FFT vs naive DFT,
 // Cholesky vs Gauss–Jordan, circulant vs Fourier) uses 1e-12 for unit-norm
 // features and for rates (which are O(1) here), unless stated otherwise.
 // Both sides round differently at ~1e-16 per operation; the matrices
-// I + α·Σ(p) have condition number ≤ 1 + C/ε² = 31 (SPEC §1), and the soft
-// assignment multiplies a norm difference by at most λ/4 = 125 (the slope of
-// a two-way softmax at λ = 500), so after 3 layers deviations up to ~1e-14
-// can be expected; those measured when this file was written (quoted at
-// each check) are 1e-15 to 4e-15. 1e-12 keeps a margin of 100× over the
-// expected bound and still catches any wrong weight, scale, bin or sign,
-// which give errors of order 1e-3 or more.
+// I + α·Σ(p) have condition number ≤ 1 + C/ε² = 31 (DESIGN.md §2.3
+// Log-determinants), and the soft assignment multiplies a norm difference
+// by at most λ/4 = 125 (the slope of a two-way softmax at λ = 500), so after
+// 3 layers deviations up to ~1e-14 can be expected; those measured when
+// this file was written (quoted at each check) are 1e-16 to 4.4e-15, in
+// 1-D, 2-D and 3-D alike. 1e-12 keeps a margin of 100× over the expected
+// bound and still catches any wrong weight, scale, bin or sign, which give
+// errors of order 1e-3 or more.
 
 // confTol is the tolerance of the conformance comparisons (see above).
 const confTol = 1e-12
 
 // ---------------------------------------------------------------------------
-// The full-spectrum reference (SPEC §1, §3.1, §3.2 taken literally).
+// The full-spectrum reference (DESIGN.md §2.2 Multichannel rates, §4.1
+// Lifting, §4.2 One FFT per block and §4.4 N dimensions, taken literally).
 
-// refDFT is the unitary DFT of one complex signal of shape [T] or [H, W] by
-// its defining O(N²) sum, with sign −1 (forward) or +1 (inverse), scaled by
-// 1/√N both ways. The phase k·n/N is reduced modulo 1 in integers first, so
-// every twiddle is accurate to ~1e-16.
+// refDFT is the unitary N-D DFT of one complex signal of the given shape
+// (row-major, the last axis fastest) by its defining O(B²) sum,
+//
+//	dst[k] = B^(−1/2) · Σ_n src[n] · exp(sign·2πi·Σ_a k_a·n_a/N_a),
+//
+// with sign −1 (forward) or +1 (inverse), scaled by 1/√B both ways. The
+// phase Σ_a k_a·n_a/N_a is reduced modulo 1 in integers first (as the
+// numerator Σ_a (k_a·n_a mod N_a)·B/N_a modulo B, over B), so every twiddle
+// is accurate to ~1e-16.
 func refDFT(src []complex128, shape []int, sign float64) []complex128 {
-	h, w := 1, shape[0]
-	if len(shape) == 2 {
-		h, w = shape[0], shape[1]
-	}
-	dst := make([]complex128, h*w)
-	scale := complex(1/math.Sqrt(float64(h*w)), 0)
-	for ph := 0; ph < h; ph++ {
-		for pw := 0; pw < w; pw++ {
-			var s complex128
-			for y := 0; y < h; y++ {
-				for x := 0; x < w; x++ {
-					frac := float64(ph*y%h)/float64(h) + float64(pw*x%w)/float64(w)
-					sin, cos := math.Sincos(sign * 2 * math.Pi * frac)
-					s += src[y*w+x] * complex(cos, sin)
-				}
+	b := fft.Shape(shape).Len()
+	dst := make([]complex128, b)
+	scale := complex(1/math.Sqrt(float64(b)), 0)
+	kk := make([]int, len(shape))
+	nn := make([]int, len(shape))
+	for k := 0; k < b; k++ {
+		refUnflatten(kk, k, shape)
+		var s complex128
+		for n := 0; n < b; n++ {
+			refUnflatten(nn, n, shape)
+			num := 0
+			for a, size := range shape {
+				num += kk[a] * nn[a] % size * (b / size)
 			}
-			dst[ph*w+pw] = s * scale
+			sin, cos := math.Sincos(sign * 2 * math.Pi * float64(num%b) / float64(b))
+			s += src[n] * complex(cos, sin)
 		}
+		dst[k] = s * scale
 	}
 	return dst
+}
+
+// refUnflatten writes into idx the per-axis coordinates of the row-major
+// flat index i of shape.
+func refUnflatten(idx []int, i int, shape []int) {
+	for a := len(shape) - 1; a >= 0; a-- {
+		idx[a] = i % shape[a]
+		i /= shape[a]
+	}
 }
 
 // refInvLogDet inverts the n×n complex matrix a (row-major; not modified) by
@@ -112,33 +135,42 @@ func refInvLogDet(a []complex128, n int) ([]complex128, float64) {
 	return inv, ld
 }
 
-// refLift is the lifting of SPEC §3.1 by its formula:
-// out[o,t] = ReLU(Σ_{c,s} K[o,c,s]·x[c,(t+s) mod T]) (and the 2-D analogue).
+// refLift is the lifting of DESIGN.md §4.1 Lifting by its formula, in any
+// number of axes: out[o,t⃗] = ReLU(Σ_{c,s⃗} K[o,c,s⃗]·x[c,(t⃗+s⃗) mod shape]),
+// the sum over the input channels c and the taps s⃗ ∈ {0…K−1}^n, each
+// coordinate of t⃗+s⃗ reduced modulo the size of its axis.
 func refLift(l *conv.Lift, x []float64, shape []int) []float64 {
-	h, w := 1, shape[0]
-	kh := 1
-	if len(shape) == 2 {
-		h, w, kh = shape[0], shape[1], l.K
+	n := fft.Shape(shape).Len()
+	taps := 1
+	for range shape {
+		taps *= l.K
 	}
-	n := h * w
+	kshape := make([]int, len(shape))
+	for a := range kshape {
+		kshape[a] = l.K
+	}
 	m := len(x) / (l.In * n)
 	out := make([]float64, m*l.Out*n)
+	tt := make([]int, len(shape))
+	ss := make([]int, len(shape))
 	for i := 0; i < m; i++ {
 		for o := 0; o < l.Out; o++ {
-			for y := 0; y < h; y++ {
-				for z := 0; z < w; z++ {
-					s := 0.0
-					for c := 0; c < l.In; c++ {
-						ker := l.Kernels[(o*l.In+c)*kh*l.K:]
-						img := x[(i*l.In+c)*n:]
-						for u := 0; u < kh; u++ {
-							for v := 0; v < l.K; v++ {
-								s += ker[u*l.K+v] * img[(y+u)%h*w+(z+v)%w]
-							}
+			for t := 0; t < n; t++ {
+				refUnflatten(tt, t, shape)
+				sum := 0.0
+				for c := 0; c < l.In; c++ {
+					ker := l.Kernels[(o*l.In+c)*taps:]
+					sig := x[(i*l.In+c)*n:]
+					for s := 0; s < taps; s++ {
+						refUnflatten(ss, s, kshape)
+						at := 0
+						for a, size := range shape {
+							at = at*size + (tt[a]+ss[a])%size
 						}
+						sum += ker[s] * sig[at]
 					}
-					out[((i*l.Out+o)*h+y)*w+z] = max(s, 0)
 				}
+				out[(i*l.Out+o)*n+t] = max(sum, 0)
 			}
 		}
 	}
@@ -146,7 +178,7 @@ func refLift(l *conv.Lift, x []float64, shape []int) []float64 {
 }
 
 // refNormalise scales each sample (d values) to unit norm, the norm clamped
-// below at 1e-8 (SPEC §0).
+// below at 1e-8 (DESIGN.md §1 Conventions).
 func refNormalise(z []float64, d int) {
 	for i := 0; i < len(z); i += d {
 		s := 0.0
@@ -171,7 +203,7 @@ type refMulti struct {
 }
 
 func refSpectra(x []float64, c int, shape []int) *refMulti {
-	b := signalSize(shape)
+	b := fft.Shape(shape).Len()
 	z := slices.Clone(x)
 	refNormalise(z, c*b)
 	r := &refMulti{c: c, shape: shape, b: b, m: len(z) / (c * b), v: make([]complex128, len(z))}
@@ -185,8 +217,8 @@ func refSpectra(x []float64, c int, shape []int) *refMulti {
 	return r
 }
 
-// timeDomain is the postprocessing of SPEC §3.2: inverse unitary DFT, real
-// part, normalise.
+// timeDomain is the postprocessing of DESIGN.md §4.2 One FFT per block:
+// inverse unitary DFT, real part, normalise.
 func (r *refMulti) timeDomain() []float64 {
 	out := make([]float64, len(r.v))
 	for row := 0; row < r.m*r.c; row++ {
@@ -246,7 +278,8 @@ func (r *refMulti) groups(labels []int, k int, epsSq float64) (ops [][][]complex
 	return ops, ld, counts
 }
 
-// refRates assembles R = ½·ld[0], Rc = Σ_j (m_j/m)·½·ld[j+1] (SPEC §1).
+// refRates assembles R = ½·ld[0], Rc = Σ_j (m_j/m)·½·ld[j+1] (DESIGN.md
+// §2.2 Multichannel rates).
 func refRates(ld []float64, counts []int) Rates {
 	m := 0
 	for _, n := range counts {
@@ -261,8 +294,8 @@ func refRates(ld []float64, counts []int) Rates {
 	return Rates{DeltaR: r - rc, R: r, Rc: rc}
 }
 
-// forward is the layer of SPEC §3.2 on every sample, over all B bins with
-// unweighted norms. It returns ŷ.
+// forward is the layer of DESIGN.md §4.2 One FFT per block on every
+// sample, over all B bins with unweighted norms. It returns ŷ.
 func (r *refMulti) forward(ops [][][]complex128, gamma []float64, p Params) []int {
 	c, b, k := r.c, r.b, len(gamma)
 	yhat := make([]int, r.m)
@@ -331,7 +364,8 @@ type refResult struct {
 	e1       [][]complex128 // layer 1's E(p), every bin
 }
 
-// refBuildMulti is the construction pass of SPEC §2/§3 on the full spectrum.
+// refBuildMulti is the construction pass (DESIGN.md §3.3 Construction pass,
+// §4.2 One FFT per block) on the full spectrum.
 func refBuildMulti(x []float64, inC int, shape []int, labels []int, k int, lift *conv.Lift, p Params, evals [][]float64) refResult {
 	c := inC
 	prep := func(x []float64) *refMulti {
@@ -424,7 +458,7 @@ func confRates(input Rates, layers []LayerResult, scale float64) (tru, pred []fl
 // i mod k: N(0,1) noise plus one fixed N(0,1) pattern per class, so that
 // the classes differ and ŷ is not constant.
 func confData(rng *rand.Rand, m, c int, shape []int, k int) ([]float64, []int) {
-	n := c * signalSize(shape)
+	n := c * fft.Shape(shape).Len()
 	pat := make([]float64, k*n)
 	for i := range pat {
 		pat[i] = rng.NormFloat64()
@@ -440,18 +474,18 @@ func confData(rng *rand.Rand, m, c int, shape []int, k int) ([]float64, []int) {
 	return x, y
 }
 
-// confShift cyclically shifts one sample of c channels by s, an index into
-// the signal: t in 1-D, dy·W + dx in 2-D.
+// confShift cyclically shifts one sample of c channels by s, a flat
+// row-major index into the signal (t in 1-D, dy·W + dx in 2-D,
+// (dd·H + dy)·W + dx in 3-D), decoded into one offset per axis.
 func confShift(x []float64, c int, shape []int, s int) []float64 {
-	if len(shape) == 1 {
-		return conv.Shift1D(nil, x, c, shape[0], s)
-	}
-	return conv.Shift2D(nil, x, c, shape[0], shape[1], s/shape[1], s%shape[1])
+	off := make([]int, len(shape))
+	refUnflatten(off, s, shape)
+	return conv.Shift(nil, x, c, shape, off)
 }
 
 // confShiftSet shifts sample i of x (c channels each) by shifts[i].
 func confShiftSet(x []float64, c int, shape []int, shifts []int) []float64 {
-	n := c * signalSize(shape)
+	n := c * fft.Shape(shape).Len()
 	out := make([]float64, 0, len(x))
 	for i, s := range shifts {
 		out = append(out, confShift(x[i*n:(i+1)*n], c, shape, s)...)
@@ -480,11 +514,13 @@ func confLift(t *testing.T, in, out, k, dims int, seed uint64) *conv.Lift {
 // ---------------------------------------------------------------------------
 // 1. The full-spectrum reference.
 
-// TestMultiFullSpectrumReference checks the reference above against SPEC
-// §7.2/§7.3 (tolerance goldenTol = 1e-9: the golden values have ~10
-// significant digits; measured 4.9e-11), then BuildMulti's half spectrum
-// against it on random data of many sizes, with and without a lift
-// (tolerance confTol = 1e-12, see the top of the file; measured 1.3e-15).
+// TestMultiFullSpectrumReference checks the reference above against the
+// golden values of DESIGN.md §8.3 1-D case and §8.4 2-D case (tolerance
+// goldenTol = 1e-9: the golden values have ~10 significant digits; measured
+// 4.9e-11), then BuildMulti's half spectrum against it on random data of
+// many 1-D, 2-D and 3-D sizes, with and without a lift (tolerance
+// confTol = 1e-12, see the top of the file; measured features 1.3e-15 in
+// 1-D, 1.2e-15 in 2-D, 7.8e-16 in 3-D, rates ≤ 6.7e-16).
 func TestMultiFullSpectrumReference(t *testing.T) {
 	t.Run("golden 1-D", func(t *testing.T) {
 		x, y := golden1DInput()
@@ -499,9 +535,9 @@ func TestMultiFullSpectrumReference(t *testing.T) {
 		}
 		assertCloseC(t, "reference E bin 0", ref.e1[0], golden1DE0, goldenTol)
 		assertCloseC(t, "reference E bin 1", ref.e1[1], golden1DE1, goldenTol)
-		t.Logf("1-D reference vs SPEC §7.2: max |Δ| = %.2g", g)
+		t.Logf("1-D reference vs DESIGN.md §8.3: max |Δ| = %.2g", g)
 		// The true-label rates have no golden values: compare with BuildMulti.
-		res, err := BuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Workers: 1})
+		res, err := BuildMulti(context.Background(), x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Workers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -521,8 +557,8 @@ func TestMultiFullSpectrumReference(t *testing.T) {
 		}
 		g = max(g, confCheck(t, "reference 2-D sample 0", ref.features[:24], golden2DSample0, goldenTol))
 		g = max(g, confCheck(t, "reference 2-D sample 1 c0 row 0", ref.features[24:28], golden2DSample1Row0, goldenTol))
-		t.Logf("2-D reference vs SPEC §7.3: max |Δ| = %.2g", g)
-		res, err := BuildMulti(x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), BuildOptions{Workers: 1})
+		t.Logf("2-D reference vs DESIGN.md §8.4: max |Δ| = %.2g", g)
+		res, err := BuildMulti(context.Background(), x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), BuildOptions{Workers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -562,47 +598,68 @@ func TestMultiFullSpectrumReference(t *testing.T) {
 		// m_j < C: the class covariances are rank deficient.
 		tc{shape: []int{5}, c: 4, k: 3, m: 5},
 	)
-	var worstF, worstT, worstP float64
-	nonConst := 0
+	// 3-D (DESIGN.md §4.4 N dimensions): complex transforms on the first two
+	// axes, the real one on the last; odd and even last axes (4 and 2 have
+	// a Nyquist bin of weight 1, 3 and 5 do not), a 3-D lift, a volume of a
+	// single bin (every size 1, which takes the real backend), a last axis
+	// of size 1 (every bin of weight 1), and m_j < C.
+	for i, shape := range [][]int{{3, 4, 5}, {2, 3, 3}, {4, 3, 2}, {2, 2, 4}} {
+		cases = append(cases, tc{shape: shape, c: 1 + i%3, k: 2 + i%2, m: 7}, tc{shape: shape, c: 1 + (i+1)%3, k: 2 + (i+1)%2, m: 9})
+	}
+	cases = append(cases,
+		tc{shape: []int{3, 4, 5}, c: 1, k: 2, m: 6, lift: confLift(t, 1, 3, 2, 3, 13)},
+		tc{shape: []int{2, 3, 3}, c: 2, k: 3, m: 6, lift: confLift(t, 2, 3, 2, 3, 14)},
+		tc{shape: []int{3, 3, 4}, c: 1, k: 2, m: 6, lift: confLift(t, 1, 2, 3, 3, 15)},
+		tc{shape: []int{1, 1, 1}, c: 3, k: 2, m: 6},
+		tc{shape: []int{3, 2, 1}, c: 2, k: 2, m: 5},
+		tc{shape: []int{2, 2, 3}, c: 4, k: 3, m: 5},
+	)
+	// Deviations and non-constant ŷ, by number of axes.
+	var worstF, worstT, worstP [4]float64
+	var nonConst, count [4]int
 	for _, c := range cases {
 		x, y := confData(rng, c.m, c.c, c.shape, c.k)
 		ev, _ := confData(rng, 4, c.c, c.shape, c.k)
 		// An all-zero evaluation sample: every norm hits the 1e-8 clamp,
 		// π̂ is uniform, ŷ = 0 (the first on ties) and its feature stays 0.
-		clear(ev[:c.c*signalSize(c.shape)])
+		clear(ev[:c.c*fft.Shape(c.shape).Len()])
 		p := DefaultParams(3)
 		ref := refBuildMulti(x, c.c, c.shape, y, c.k, c.lift, p, [][]float64{ev})
-		res, err := BuildMulti(x, c.c, c.shape, y, c.k, c.lift, p, BuildOptions{Eval: [][]float64{ev}, Workers: 2})
+		res, err := BuildMulti(context.Background(), x, c.c, c.shape, y, c.k, c.lift, p, BuildOptions{Eval: [][]float64{ev}, Workers: 2})
 		if err != nil {
 			t.Fatalf("shape %v C=%d: %v", c.shape, c.c, err)
 		}
 		what := caseName(c.shape, c.c, c.k, c.lift)
-		worstF = max(worstF, confCheck(t, what+" features", res.Features, ref.features, confTol))
-		worstF = max(worstF, confCheck(t, what+" eval features", res.Eval[0], ref.eval[0], confTol))
+		n := len(c.shape)
+		count[n]++
+		worstF[n] = max(worstF[n], confCheck(t, what+" features", res.Features, ref.features, confTol))
+		worstF[n] = max(worstF[n], confCheck(t, what+" eval features", res.Eval[0], ref.eval[0], confTol))
 		rt, rp := confRates(ref.input, ref.layers, 1)
 		gt, gp := confRates(res.Input, res.Layers, 1)
-		worstT = max(worstT, confCheck(t, what+" true rates", gt, rt, confTol))
-		worstP = max(worstP, confCheck(t, what+" pred rates", gp, rp, confTol))
+		worstT[n] = max(worstT[n], confCheck(t, what+" true rates", gt, rt, confTol))
+		worstP[n] = max(worstP[n], confCheck(t, what+" pred rates", gp, rp, confTol))
 		for i := range res.Layers {
 			if !equalInts(res.Layers[i].Predicted, ref.layers[i].Predicted) {
 				t.Errorf("%s layer %d: ŷ %v, reference %v", what, i+1, res.Layers[i].Predicted, ref.layers[i].Predicted)
 			}
 		}
 		if last := res.Layers[len(res.Layers)-1].Predicted; slices.Min(last) != slices.Max(last) {
-			nonConst++
+			nonConst[n]++
 		}
 		if !equalInts(res.EvalPredicted[0], ref.evalPred[0]) {
 			t.Errorf("%s: eval ŷ %v, reference %v", what, res.EvalPredicted[0], ref.evalPred[0])
 		}
 	}
-	if nonConst < len(cases)/2 {
-		t.Errorf("only %d of %d cases have a non-constant ŷ: the data does not exercise the soft assignment", nonConst, len(cases))
+	for n := 1; n <= 3; n++ {
+		if nonConst[n] < count[n]/2 {
+			t.Errorf("%d-D: only %d of %d cases have a non-constant ŷ: the data does not exercise the soft assignment", n, nonConst[n], count[n])
+		}
+		t.Logf("random %d-D sizes: max |Δ| features %.2g, true rates %.2g, pred rates %.2g", n, worstF[n], worstT[n], worstP[n])
 	}
-	t.Logf("random sizes: max |Δ| features %.2g, true rates %.2g, pred rates %.2g", worstF, worstT, worstP)
 }
 
 // ---------------------------------------------------------------------------
-// 2. The circulant theorem (SPEC §4).
+// 2. The circulant theorem (DESIGN.md §5 Exact properties the tests rely on).
 
 // TestMultiEqualsVectorOnAllShifts runs the vector ReduNet on all m·B cyclic
 // shifts of m multichannel samples (d = C·B; shift s of sample i is vector
@@ -627,15 +684,18 @@ func TestMultiFullSpectrumReference(t *testing.T) {
 //	ε²_vec = B·ε²,  η_vec = B·η,  λ_vec = B·λ,  rates_vec = B·rates,
 //	features_vec(i·B + s) = shift_s(features(i)),  ŷ_vec(i·B + s) = ŷ(i).
 //
-// This is SPEC §4's statement, confirmed. Tolerance: confTol for features
-// (measured 1.7e-15) and B·confTol for the vector rates, which are B times
-// larger (measured 3.6e-15). Leaving any one of the three parameters
-// unscaled gives rate or feature deviations ≥ 2e-3 (logged with -v), so
-// the check has teeth; λ's scaling only shows where π̂ is not one-hot, hence
-// the cases with λ = 5.
+// This is the statement of DESIGN.md §5 Exact properties the tests rely
+// on, confirmed, in 1-D, 2-D and 3-D (2×2×3 and 2×3×2: B = 12, so the vector
+// nets have d = 24 and 24 or 36 samples). Tolerance: confTol for features
+// (measured 1.9e-15 in 1-D, 1.3e-15 in 2-D, 1.1e-15 in 3-D) and B·confTol
+// for the vector rates, which are B times larger (measured 2.2e-15,
+// 3.6e-15, 4.4e-15). Leaving any one of the three parameters unscaled gives
+// rate or feature deviations ≥ 2e-3 (logged with -v; 3.2e-3 at the least in
+// 3-D), so the check has teeth; λ's scaling only shows where π̂ is not
+// one-hot, hence the cases with λ = 5.
 func TestMultiEqualsVectorOnAllShifts(t *testing.T) {
 	rng := rand.New(rand.NewPCG(4, 2105))
-	var worstF, worstR float64
+	var worstF, worstR [4]float64 // by number of axes
 	for _, tc := range []struct {
 		m, c, k int
 		shape   []int
@@ -648,17 +708,21 @@ func TestMultiEqualsVectorOnAllShifts(t *testing.T) {
 		{3, 2, 2, []int{5}, 5},
 		{2, 2, 2, []int{3, 3}, 5},
 		{4, 2, 3, []int{2, 3}, 500},
+		// 3-D: B = 12, d = C·B = 24.
+		{2, 2, 2, []int{2, 2, 3}, 500},
+		{2, 2, 2, []int{2, 2, 3}, 5},
+		{3, 1, 2, []int{2, 3, 2}, 5},
 	} {
 		what := caseName(tc.shape, tc.c, tc.k, nil) + fmt.Sprintf(" λ=%g", tc.lambda)
 		x, y := confData(rng, tc.m, tc.c, tc.shape, tc.k)
 		ev, _ := confData(rng, 2, tc.c, tc.shape, tc.k)
 		p := DefaultParams(3)
 		p.Lambda = tc.lambda
-		mc, err := BuildMulti(x, tc.c, tc.shape, y, tc.k, nil, p, BuildOptions{Eval: [][]float64{ev}, Workers: 1})
+		mc, err := BuildMulti(context.Background(), x, tc.c, tc.shape, y, tc.k, nil, p, BuildOptions{Eval: [][]float64{ev}, Workers: 1})
 		if err != nil {
 			t.Fatal(err)
 		}
-		b := signalSize(tc.shape)
+		b := fft.Shape(tc.shape).Len()
 		d := tc.c * b
 		allShifts := func(x []float64) ([]float64, []int) {
 			var out []float64
@@ -679,20 +743,21 @@ func TestMultiEqualsVectorOnAllShifts(t *testing.T) {
 		evv, evOwner := allShifts(ev)
 		fb := float64(b)
 		pv := Params{Eta: fb * p.Eta, EpsSq: fb * p.EpsSq, Lambda: fb * p.Lambda, Layers: p.Layers}
-		vec, err := BuildVector(xv, d, yv, tc.k, pv, BuildOptions{Eval: [][]float64{evv}})
+		vec, err := BuildVector(context.Background(), xv, d, yv, tc.k, pv, BuildOptions{Eval: [][]float64{evv}})
 		if err != nil {
 			t.Fatal(err)
 		}
 		// Features: shift s of sample i ↔ shift_s of the multichannel feature.
 		wantF, _ := allShifts(mc.Features)
-		worstF = max(worstF, confCheck(t, what+" features", vec.Features, wantF, confTol))
+		n := len(tc.shape)
+		worstF[n] = max(worstF[n], confCheck(t, what+" features", vec.Features, wantF, confTol))
 		wantE, _ := allShifts(mc.Eval[0])
-		worstF = max(worstF, confCheck(t, what+" eval features", vec.Eval[0], wantE, confTol))
+		worstF[n] = max(worstF[n], confCheck(t, what+" eval features", vec.Eval[0], wantE, confTol))
 		// Rates: B times the multichannel rates.
 		vt, vp := confRates(vec.Input, vec.Layers, 1)
 		mt, mp := confRates(mc.Input, mc.Layers, fb)
-		worstR = max(worstR, confCheck(t, what+" true rates", vt, mt, fb*confTol))
-		worstR = max(worstR, confCheck(t, what+" pred rates", vp, mp, fb*confTol))
+		worstR[n] = max(worstR[n], confCheck(t, what+" true rates", vt, mt, fb*confTol))
+		worstR[n] = max(worstR[n], confCheck(t, what+" pred rates", vp, mp, fb*confTol))
 		// ŷ: every shift of a sample agrees with the multichannel ŷ.
 		for l := range mc.Layers {
 			for r, i := range owner {
@@ -722,7 +787,7 @@ func TestMultiEqualsVectorOnAllShifts(t *testing.T) {
 			if w.name == "λ" && tc.lambda > 100 {
 				continue
 			}
-			wrong, err := BuildVector(xv, d, yv, tc.k, w.p, BuildOptions{})
+			wrong, err := BuildVector(context.Background(), xv, d, yv, tc.k, w.p, BuildOptions{})
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -734,21 +799,27 @@ func TestMultiEqualsVectorOnAllShifts(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("max |Δ| features %.2g, rates (B× scale) %.2g", worstF, worstR)
+	for n := 1; n <= 3; n++ {
+		t.Logf("%d-D: max |Δ| features %.2g, rates (B× scale) %.2g", n, worstF[n], worstR[n])
+	}
 }
 
 // ---------------------------------------------------------------------------
-// 3. Shift equivariance (SPEC §4).
+// 3. Shift equivariance (DESIGN.md §5 Exact properties the tests rely on).
 
 // TestMultiShiftEquivariance: cyclically shifting evaluation inputs shifts
 // their features and keeps ŷ; shifting the training samples (all by one
 // shift, or each by its own) keeps both rate series and ŷ and shifts the
-// features. The lift is exactly equivariant (bit for bit); the FFT of a
-// shifted signal rounds differently, so features and rates are compared at
-// confTol (measured ≤ 2e-15).
+// features. Shifts are drawn uniformly from all B cyclic shifts (in 2-D and
+// 3-D a flat index, decoded into one offset per axis), in 1-D, 2-D and 3-D
+// (3×5×3, odd on every axis: no Nyquist bin, with and without a 3-D lift;
+// and 2×3×4, whose last axis has one). The lift is exactly equivariant (bit
+// for bit); the FFT of a shifted signal rounds differently, so features and
+// rates are compared at confTol (measured features 3.5e-15 in 1-D, 5.8e-16
+// in 2-D, 6.5e-16 in 3-D; rates ≤ 2.4e-15).
 func TestMultiShiftEquivariance(t *testing.T) {
 	rng := rand.New(rand.NewPCG(8, 2105))
-	var worstF, worstR float64
+	var worstF, worstR [4]float64 // by number of axes
 	for _, tc := range []struct {
 		shape   []int
 		c, k, m int
@@ -759,13 +830,17 @@ func TestMultiShiftEquivariance(t *testing.T) {
 		{[]int{8}, 2, 2, 6, nil},
 		{[]int{4, 6}, 2, 3, 7, nil},
 		{[]int{7, 5}, 3, 2, 6, nil},
+		// 3-D: odd sizes (no Nyquist bin), and an even last axis.
+		{[]int{3, 5, 3}, 2, 2, 6, nil},
+		{[]int{3, 5, 3}, 1, 2, 7, confLift(t, 1, 3, 2, 3, 23)},
+		{[]int{2, 3, 4}, 2, 3, 7, nil},
 	} {
 		what := caseName(tc.shape, tc.c, tc.k, tc.lift)
 		cout := tc.c
 		if tc.lift != nil {
 			cout = tc.lift.Out
 		}
-		b := signalSize(tc.shape)
+		b := fft.Shape(tc.shape).Len()
 		randShifts := func(n int) []int {
 			s := make([]int, n)
 			for i := range s {
@@ -777,11 +852,12 @@ func TestMultiShiftEquivariance(t *testing.T) {
 		ev, _ := confData(rng, 5, tc.c, tc.shape, tc.k)
 		evShifts := randShifts(5)
 		p := DefaultParams(3)
-		base, err := BuildMulti(x, tc.c, tc.shape, y, tc.k, tc.lift, p, BuildOptions{Eval: [][]float64{ev, confShiftSet(ev, tc.c, tc.shape, evShifts)}, Workers: 2})
+		base, err := BuildMulti(context.Background(), x, tc.c, tc.shape, y, tc.k, tc.lift, p, BuildOptions{Eval: [][]float64{ev, confShiftSet(ev, tc.c, tc.shape, evShifts)}, Workers: 2})
 		if err != nil {
 			t.Fatal(err)
 		}
-		worstF = max(worstF, confCheck(t, what+" shifted eval", base.Eval[1], confShiftSet(base.Eval[0], cout, tc.shape, evShifts), confTol))
+		n := len(tc.shape)
+		worstF[n] = max(worstF[n], confCheck(t, what+" shifted eval", base.Eval[1], confShiftSet(base.Eval[0], cout, tc.shape, evShifts), confTol))
 		if !equalInts(base.EvalPredicted[0], base.EvalPredicted[1]) {
 			t.Errorf("%s: eval ŷ %v, shifted %v", what, base.EvalPredicted[0], base.EvalPredicted[1])
 		}
@@ -792,14 +868,14 @@ func TestMultiShiftEquivariance(t *testing.T) {
 			same[i] = one
 		}
 		for _, shifts := range [][]int{same, randShifts(tc.m)} {
-			res, err := BuildMulti(confShiftSet(x, tc.c, tc.shape, shifts), tc.c, tc.shape, y, tc.k, tc.lift, p, BuildOptions{Workers: 2})
+			res, err := BuildMulti(context.Background(), confShiftSet(x, tc.c, tc.shape, shifts), tc.c, tc.shape, y, tc.k, tc.lift, p, BuildOptions{Workers: 2})
 			if err != nil {
 				t.Fatal(err)
 			}
-			worstF = max(worstF, confCheck(t, what+" shifted training features", res.Features, confShiftSet(base.Features, cout, tc.shape, shifts), confTol))
+			worstF[n] = max(worstF[n], confCheck(t, what+" shifted training features", res.Features, confShiftSet(base.Features, cout, tc.shape, shifts), confTol))
 			rt, rp := confRates(res.Input, res.Layers, 1)
-			worstR = max(worstR, confCheck(t, what+" shifted training, true rates", rt, bt, confTol))
-			worstR = max(worstR, confCheck(t, what+" shifted training, pred rates", rp, bp, confTol))
+			worstR[n] = max(worstR[n], confCheck(t, what+" shifted training, true rates", rt, bt, confTol))
+			worstR[n] = max(worstR[n], confCheck(t, what+" shifted training, pred rates", rp, bp, confTol))
 			for l := range res.Layers {
 				if !equalInts(res.Layers[l].Predicted, base.Layers[l].Predicted) {
 					t.Errorf("%s layer %d: ŷ %v after shifting the training set by %v, %v before", what, l+1, res.Layers[l].Predicted, shifts, base.Layers[l].Predicted)
@@ -807,36 +883,52 @@ func TestMultiShiftEquivariance(t *testing.T) {
 			}
 		}
 	}
-	t.Logf("max |Δ| features %.2g, rates %.2g", worstF, worstR)
+	for n := 1; n <= 3; n++ {
+		t.Logf("%d-D: max |Δ| features %.2g, rates %.2g", n, worstF[n], worstR[n])
+	}
 }
 
 // ---------------------------------------------------------------------------
 // 4, 5. Workers, and construct-then-apply vs Transform.
 
 // TestMultiWorkers: the result does not depend on the number of workers
-// (reductions run in a fixed order: multichannel.go's analyseMulti and
-// forwardMulti), so features, rates and ŷ must be bitwise identical
-// (tolerance 0), for BuildMulti and for Transform of a kept net. m = 37 is
-// not a multiple of 2 or 4, so the workers get unequal shares.
+// (reductions run in a fixed order: the per-bin sums of stats.go and
+// factor.go and the per-sample sums over bins of forward.go), so features,
+// rates and ŷ must be bitwise identical (tolerance 0), for BuildMulti and
+// for Transform of a kept net, in 2-D (6×7) and in 3-D (3×4×5, 3-D lift).
+// m = 37 and m = 23 are not multiples of 2 or 4, so the workers that split
+// the samples (lift, FFTs) get unequal shares.
 func TestMultiWorkers(t *testing.T) {
 	rng := rand.New(rand.NewPCG(37, 2105))
-	shape := []int{6, 7}
-	lift := confLift(t, 1, 5, 3, 2, 31)
-	x, y := confData(rng, 37, 1, shape, 3)
-	ev, _ := confData(rng, 11, 1, shape, 3)
+	for _, tc := range []struct {
+		shape []int
+		m, k  int
+		lift  *conv.Lift
+	}{
+		{[]int{6, 7}, 37, 3, confLift(t, 1, 5, 3, 2, 31)},
+		{[]int{3, 4, 5}, 23, 3, confLift(t, 1, 4, 2, 3, 32)},
+	} {
+		testMultiWorkers(t, rng, tc.shape, tc.m, tc.k, tc.lift)
+	}
+}
+
+func testMultiWorkers(t *testing.T, rng *rand.Rand, shape []int, m, k int, lift *conv.Lift) {
+	x, y := confData(rng, m, 1, shape, k)
+	ev, _ := confData(rng, 11, 1, shape, k)
 	p := DefaultParams(3)
-	build := func(workers int) *MultiResult {
-		res, err := BuildMulti(x, 1, shape, y, 3, lift, p, BuildOptions{Keep: true, Eval: [][]float64{ev}, Workers: workers})
+	build := func(workers int) *Result {
+		res, err := BuildMulti(context.Background(), x, 1, shape, y, k, lift, p, BuildOptions{Keep: true, Eval: [][]float64{ev}, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
 		return res
 	}
+	name := caseName(shape, 1, k, lift) + ": "
 	ref := build(1)
 	rt, rp := confRates(ref.Input, ref.Layers, 1)
 	for _, w := range []int{2, 4} {
 		res := build(w)
-		what := fmt.Sprintf("Workers=%d vs 1", w)
+		what := name + fmt.Sprintf("Workers=%d vs 1", w)
 		confCheck(t, what+" features", res.Features, ref.Features, 0)
 		confCheck(t, what+" eval", res.Eval[0], ref.Eval[0], 0)
 		gt, gp := confRates(res.Input, res.Layers, 1)
@@ -856,11 +948,11 @@ func TestMultiWorkers(t *testing.T) {
 	// Transform gives the training features.
 	for _, w := range []int{1, 4} {
 		ref.Net.Workers = w
-		feats, yhat, err := ref.Net.Transform(ev, x)
+		feats, yhat, err := ref.Net.Transform(context.Background(), ev, x)
 		if err != nil {
 			t.Fatal(err)
 		}
-		what := fmt.Sprintf("Transform, Workers=%d", w)
+		what := name + fmt.Sprintf("Transform, Workers=%d", w)
 		confCheck(t, what+" eval", feats[0], ref.Eval[0], 0)
 		confCheck(t, what+" training", feats[1], ref.Features, 0)
 		if !equalInts(yhat[0], ref.EvalPredicted[0]) || !equalInts(yhat[1], ref.Layers[len(ref.Layers)-1].Predicted) {
@@ -870,8 +962,8 @@ func TestMultiWorkers(t *testing.T) {
 }
 
 // TestMultiConstructThenApply: the evaluation features and ŷ computed while
-// the net is built equal those of Transform on the kept net, for 1-D and
-// 2-D data, with and without a lift. Transform rebuilds every layer's
+// the net is built equal those of Transform on the kept net, for 1-D, 2-D
+// and 3-D data, with and without a lift. Transform rebuilds every layer's
 // operators from its stored spectra by the same code, so the tolerance is
 // confTol though the values are expected to be identical (measured 0).
 func TestMultiConstructThenApply(t *testing.T) {
@@ -886,16 +978,18 @@ func TestMultiConstructThenApply(t *testing.T) {
 		{[]int{9}, 1, 3, confLift(t, 1, 4, 3, 1, 41)},
 		{[]int{4, 5}, 2, 2, nil},
 		{[]int{5, 4}, 2, 3, confLift(t, 2, 3, 2, 2, 42)},
+		{[]int{2, 3, 4}, 2, 2, nil},
+		{[]int{3, 4, 3}, 1, 3, confLift(t, 1, 3, 2, 3, 43)},
 	} {
 		what := caseName(tc.shape, tc.c, tc.k, tc.lift)
 		x, y := confData(rng, 10, tc.c, tc.shape, tc.k)
 		e1, _ := confData(rng, 4, tc.c, tc.shape, tc.k)
 		e2, _ := confData(rng, 1, tc.c, tc.shape, tc.k)
-		res, err := BuildMulti(x, tc.c, tc.shape, y, tc.k, tc.lift, DefaultParams(3), BuildOptions{Keep: true, Eval: [][]float64{e1, e2}, Workers: 3})
+		res, err := BuildMulti(context.Background(), x, tc.c, tc.shape, y, tc.k, tc.lift, DefaultParams(3), BuildOptions{Keep: true, Eval: [][]float64{e1, e2}, Workers: 3})
 		if err != nil {
 			t.Fatal(err)
 		}
-		feats, yhat, err := res.Net.Transform(e1, e2)
+		feats, yhat, err := res.Net.Transform(context.Background(), e1, e2)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -937,6 +1031,7 @@ func TestBuildMultiErrors(t *testing.T) {
 	lift1 := confLift(t, 2, 3, 3, 1, 51)
 	lift2 := confLift(t, 2, 3, 3, 2, 52)
 	big := confLift(t, 2, 3, 4, 2, 53) // 4×4 kernel on 3×4 images
+	lift3 := confLift(t, 2, 3, 2, 3, 55)
 	bad := &conv.Lift{In: 2, Out: 3, K: 3, Dims: 1, Kernels: make([]float64, 5)}
 	p := DefaultParams(1)
 	for _, tc := range []struct {
@@ -964,17 +1059,22 @@ func TestBuildMultiErrors(t *testing.T) {
 		{"no samples", nil, 2, []int{5}, nil, 2, nil, nil, "no samples"},
 		{"NaN pixel", nan, 2, []int{3, 4}, y2, 2, nil, nil, "non-finite"},
 		{"Inf value", inf, 2, []int{5}, y, 2, nil, nil, "non-finite"},
-		{"NaN in an evaluation set", x, 2, []int{5}, y, 2, nil, [][]float64{nanEval}, "evaluation set 0: redunet: sample 1 has a non-finite"},
+		{"NaN in an evaluation set", x, 2, []int{5}, y, 2, nil, [][]float64{nanEval}, "redunet: evaluation set 0: sample 1 has a non-finite"},
 		{"evaluation set of the wrong size", x, 2, []int{5}, y, 2, nil, [][]float64{x[:11]}, "evaluation set 0"},
 		{"lift In differs from inChannels", x, 2, []int{5}, y, 2, confLift(t, 3, 3, 3, 1, 54), nil, "the lift takes 3 channels, the data has 2"},
 		{"1-D lift for 2-D data", x2, 2, []int{3, 4}, y2, 2, lift1, nil, "1-D lift for 2-D"},
 		{"2-D lift for 1-D data", x, 2, []int{5}, y, 2, lift2, nil, "2-D lift for 1-D"},
+		// 3-D: the 2-D images read as 1×3×4 volumes.
+		{"3-D lift for 2-D data", x2, 2, []int{3, 4}, y2, 2, lift3, nil, "3-D lift for 2-D"},
+		{"2-D lift for 3-D data", x2, 2, []int{1, 3, 4}, y2, 2, lift2, nil, "2-D lift for 3-D"},
+		{"kernel larger than the volume", x2, 2, []int{1, 3, 4}, y2, 2, lift3, nil, "kernel|larger|exceeds"},
+		{"shape [1 0 4]", x2, 2, []int{1, 0, 4}, y2, 2, nil, nil, "signal shape"},
 		{"malformed lift", x, 2, []int{5}, y, 2, bad, nil, "kernel weights"},
 		{"shape [0 4]", x2, 2, []int{0, 4}, y2, 2, nil, nil, "signal shape"},
 		{"shape [3 0]", x2, 2, []int{3, 0}, y2, 2, nil, nil, "signal shape"},
 		{"shape [-3 -4]", x2, 2, []int{-3, -4}, y2, 2, nil, nil, "signal shape"},
 		{"empty shape", x, 2, nil, y, 2, nil, nil, "signal shape"},
-		{"3-D shape", x2, 2, []int{1, 3, 4}, y2, 2, nil, nil, "signal shape"},
+		{"3-D shape of the wrong size", x2, 2, []int{2, 3, 4}, y2, 2, nil, nil, "96 values for 4 labels of dimension 48"},
 		{"bad parameters", x, 2, []int{5}, y, 2, nil, nil, "eps2"},
 	} {
 		pp := p
@@ -987,7 +1087,7 @@ func TestBuildMultiErrors(t *testing.T) {
 					t.Errorf("%s: panic: %v", tc.name, r)
 				}
 			}()
-			_, err := BuildMulti(tc.x, tc.inC, tc.shape, tc.y, tc.k, tc.lift, pp, BuildOptions{Eval: tc.eval})
+			_, err := BuildMulti(context.Background(), tc.x, tc.inC, tc.shape, tc.y, tc.k, tc.lift, pp, BuildOptions{Eval: tc.eval})
 			if err == nil || !confMentions(err.Error(), tc.substr) {
 				t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.substr)
 			}
@@ -997,12 +1097,12 @@ func TestBuildMultiErrors(t *testing.T) {
 
 // TestMultiTransformErrors: Transform on a kept net rejects what BuildMulti
 // rejects in an evaluation set (BuildOptions.Eval and Transform are the two
-// ways of applying the same layers, SPEC §2 "construct-then-apply"): a set
+// ways of applying the same layers, DESIGN.md §3.4 Construct-then-apply): a set
 // that is not a whole number of samples, and non-finite values (an earlier
 // version returned NaN features with a confident ŷ = 0 for a NaN sample).
 func TestMultiTransformErrors(t *testing.T) {
 	x, y := golden1DInput()
-	res, err := BuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Keep: true})
+	res, err := BuildMulti(context.Background(), x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Keep: true})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -1025,18 +1125,18 @@ func TestMultiTransformErrors(t *testing.T) {
 					t.Errorf("%s: panic: %v", tc.name, r)
 				}
 			}()
-			feats, yhat, err := res.Net.Transform(x[:10], tc.set)
+			feats, yhat, err := res.Net.Transform(context.Background(), x[:10], tc.set)
 			if err == nil || !strings.Contains(err.Error(), tc.substr) {
 				t.Errorf("%s: Transform returned error %v (features %v, ŷ %v), want an error mentioning %q", tc.name, err, feats, yhat, tc.substr)
 			}
 		}()
 	}
 	// Not kept: an error, not a panic.
-	plain, err := BuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{})
+	plain, err := BuildMulti(context.Background(), x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
-	if _, _, err := plain.Net.Transform(x); err == nil || !strings.Contains(err.Error(), "Keep") {
+	if _, _, err := plain.Net.Transform(context.Background(), x); err == nil || !strings.Contains(err.Error(), "Keep") {
 		t.Errorf("Transform of a net built without Keep: error %v, want one mentioning Keep", err)
 	}
 }

@@ -1,82 +1,103 @@
 // Package redunet builds ReduNets: deep networks whose every layer is
 // computed, not trained, by one step of gradient ascent on the coding-rate
 // reduction ΔR = R − Rc (Chan, Yu, You, Qi, Wright, Ma, JMLR 2022). It holds
-// the rate core, the vector network, the multichannel (shift-invariant)
-// network in the Fourier domain, and the model file format.
+// the rate core, the one layer engine, the network type Net and the model
+// file format. DESIGN.md at the root of the repository derives everything
+// stated here.
 //
 // # Conventions
 //
-// Rows are samples: a vector data set is an m×d row-major []float64, a 1-D
-// multichannel set m×C×T and a 2-D set m×C×H×W. Labels are in 0..K−1.
+// Rows are samples: a data set is a row-major []float64 of m samples of
+// InChannels×Shape values — m×d for vectors, m×C×T for 1-D signals, m×C×H×W
+// for images, m×C×D×H×W for volumes. Labels are in 0..K−1.
 //
 // Params.EpsSq is ε², the squared distortion, what the authors' code calls
 // "eps" (default 0.1); η (Eta) is the step size (0.5) and λ (Lambda) the
 // sharpness of the soft assignment (500).
 //
-// Every sample is L2-normalised as a whole (over all its C·T or C·H·W
-// values, the norm clamped below at 1e-8) before the first layer and after
-// every layer. Everything is float64 / complex128.
+// Every sample is L2-normalised as a whole (over all its C·|Shape| values,
+// the norm clamped below at 1e-8) before the first layer and after every
+// layer. Everything is float64 / complex128.
 //
-// # Rates
-//
-// For vector features Z (m×d, unit rows), with a = d/(m·ε²) and
-// a_j = d/(m_j·ε²):
-//
-//	R  = ½·logdet(I + a·ZᵀZ)
-//	Rc = Σ_j (m_j/m)·½·logdet(I + a_j·Z_jᵀZ_j)
-//
-// where m_j counts the labels passed (true or predicted); ΔR = R − Rc. For
-// multichannel features the same formula is summed over frequency bins: with
-// V the unitary DFT of the features and Σ(p) = Σ_i V_i(p)V_i(p)ᴴ (C×C),
-// R = (1/(2B))·Σ_p logdet(I + α·Σ(p)), α = C/(m·ε²), B the number of bins of
-// the full spectrum. VectorRates computes the vector rates; every
-// construction pass reports them per layer, with the true and with the
-// predicted labels.
-//
-// # Layers
-//
-// A layer is built from its input training features and the true labels:
-// E = a·(I + a·ZᵀZ)⁻¹, C_j = a_j·(I + a_j·Z_jᵀZ_j)⁻¹, γ_j = m_j/m. It moves
-// every sample z to normalise(z + η·(E z − Σ_j γ_j·π̂_j·C_j z)) with
-// π̂ = softmax(−λ·‖C_j z‖), the layer's own soft classification (its argmax
-// ŷ is ReduNet's own classifier). The same step serves the vector network
-// (BuildVector, VectorNet) and the multichannel one (BuildMulti, MultiNet).
-// A group of n < d samples (n < C per bin) is factorised in its n×n kernel
-// form, which has the same determinant, and its operator applied through
-// Woodbury's identity when that is cheaper; the result is the same to
-// rounding.
-//
-// # The multichannel network
+// # One engine: the vector net is the one-bin case
 //
 // The operators of a shift-invariant network are block-circulant, so in the
 // basis of the unitary DFT they are block-diagonal: one C×C Hermitian block
-// per frequency bin. BuildMulti lifts the input (optional: a fixed bank of
-// random kernels and ReLU, package conv), normalises it, transforms it once
-// to the half spectrum of the real FFT (package fft), runs every layer there
-// and transforms back. Of the half spectrum, self-conjugate bins get weight 1
-// and the others 2, in the per-sample norms, in the soft-assignment norms
-// and in the rate sums; the operators need no weights. Bins are spread over
-// workers; every per-sample sum runs over bins in a fixed order, so the
-// results do not depend on the number of workers. The network is exactly
-// shift-equivariant: shifting an input shifts its features and leaves ŷ
-// unchanged.
+// per frequency bin p. A net transforms its (lifted, normalised) input once
+// to the half spectrum of the real FFT (package fft: real transform on the
+// last axis, complex on the others), runs every layer there, bin by bin, and
+// transforms back. A vector net is the same computation on the empty shape:
+// a d-dimensional vector is d channels at a single bin of weight 1, where
+// every formula below reduces to the vector ReduNet's. Its one real bin is
+// computed by a real backend on gonum's BLAS and LAPACK; every other shape
+// by the complex per-bin kernels of package conv. There is one Net type, one
+// construction pass, one forward step and one rule for the form of each
+// group's operator.
 //
-// The per-bin operators of this formula are B times those of the exact
-// circulant (all-shifts) vector network; the multichannel network on m
-// signals equals the vector network on their m·B cyclic shifts with
-// ε² → B·ε², η → B·η, λ → B·λ, and rates scaled by B (SPEC §4; the tests
-// check it).
+// # Rates
+//
+// With V_i(p) the unitary DFT coefficients of sample i at bin p (C values),
+// Σ_g(p) = Σ_{i∈g} V_i(p)V_i(p)ᴴ for a group g of m_g samples, α_g =
+// C/(m_g·ε²), B the number of bins of the full spectrum and w_p the bin
+// weights (1 for self-conjugate bins, 2 for a kept bin that stands for its
+// mirror too),
+//
+//	R  = (1/(2B))·Σ_p w_p·logdet(I + α·Σ(p))          (g = all m samples)
+//	Rc = Σ_j (m_j/m)·(1/(2B))·Σ_p w_p·logdet(I + α_j·Σ_j(p))
+//
+// where m_j counts the labels passed (true or predicted) and empty classes
+// are skipped; ΔR = R − Rc. For a vector net (B = 1, w = 1) this is
+// R = ½·logdet(I + a·ZᵀZ) with a = d/(m·ε²). The log-determinants come from
+// Cholesky factorisations (the matrices are Hermitian positive definite).
+// These per-bin rates are the authors' formula taken literally: they equal
+// 1/B times the rates of the exact circulant (all-shifts) vector network with
+// ε² → B·ε², and the per-bin operators are B times the circulant ones; the
+// tests check this correspondence.
+//
+// # A layer in three stages
+//
+// A layer is built from its input training features and the true labels:
+// E(p) = α(I + α·Σ(p))⁻¹, C_j(p) = α_j(I + α_j·Σ_j(p))⁻¹, γ_j = m_j/m. It moves
+// every sample z to normalise(z + η·(E z − Σ_j γ_j·π̂_j·C_j z)) with
+// π̂ = softmax(−λ·‖C_j z‖), the layer's own soft classification (its argmax
+// ŷ is ReduNet's own classifier). The bin weights enter the per-sample norms
+// (‖z‖² = Σ_p w_p‖z(p)‖², Parseval), the norms ‖C_j z‖ and the rate sums; the
+// operators and the update are per bin and need none.
+//
+// The construction pass (Net.Build) composes three stages per layer, which
+// are also public so that out-of-core or distributed runs can call them on
+// shards of samples:
+//
+//	(a) Net.Statistics: per bin and group, the Gram sums Σ_g(p) and counts —
+//	    additive over shards (Stats.Merge);
+//	(b) Net.Factor: per bin, the factorisations into the operators (Layer),
+//	    with the log-determinants, hence the rates;
+//	(c) Layer.Apply: per sample, the forward step above, ŷ and π̂.
+//
+// A group of n < C samples keeps its samples instead of the C×C sums: its
+// n×n kernel form I + α·V_gᴴV_g has the same determinant and gives the
+// operator by Woodbury's identity, applied as α·I − α²·YᴴY when 3n < C (3·n·C
+// operations per sample and bin instead of C²). The result is the same to
+// rounding (tested against the dense form).
+//
+// Bins are spread over workers; every per-sample sum runs over bins in a
+// fixed order, so the results do not depend on the number of workers. The
+// shift-invariant network is exactly shift-equivariant: shifting an input
+// shifts its features and leaves π̂, ŷ and the rates unchanged.
 //
 // # Construct-then-apply
 //
 // At test time a layer needs nothing but its operators, so BuildOptions.Eval
 // applies each layer to evaluation sets as soon as it is built, and a long
-// network never holds more than one layer. BuildOptions.Keep keeps what is
-// needed to apply the network again or save it (Model).
+// network never holds more than one layer. A kept net (BuildOptions.Keep, or
+// a loaded Model) stores its training input and labels; Transform and
+// Predict rebuild its layers one at a time, exactly, and apply them.
 //
 // # Failures
 //
 // Invalid parameters, mismatched sizes, labels out of range, empty classes
-// and non-finite values are returned as errors; shape mismatches in the
-// low-level methods (programmer errors) panic with a "redunet: " prefix.
+// and non-finite values are returned as errors with the prefix "redunet: ";
+// model files fail with *FileError wrapping ErrChecksum, a *VersionError or
+// a FormatError. Shape mismatches in the low-level methods (programmer
+// errors) panic with the same prefix.
 package redunet

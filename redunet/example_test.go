@@ -1,6 +1,7 @@
 package redunet_test
 
 import (
+	"context"
 	"fmt"
 	"math"
 
@@ -21,10 +22,10 @@ func vectorData() ([]float64, []int) {
 
 // A three-layer vector ReduNet: the rates of every layer's output, with the
 // true and with the predicted labels, and the layer's predictions (the
-// numbers of SPEC §7.1).
+// golden values of the vector case in DESIGN.md).
 func ExampleBuildVector() {
 	x, y := vectorData()
-	res, err := redunet.BuildVector(x, 3, y, 2, redunet.DefaultParams(3), redunet.BuildOptions{Keep: true})
+	res, err := redunet.BuildVector(context.Background(), x, 3, y, 2, redunet.DefaultParams(3), redunet.BuildOptions{Keep: true})
 	if err != nil {
 		fmt.Println(err)
 		return
@@ -33,7 +34,11 @@ func ExampleBuildVector() {
 		fmt.Printf("layer %d: ΔR %.6f (R %.6f, Rc %.6f), with ŷ %.6f, ŷ = %v\n",
 			l.Layer, l.True.DeltaR, l.True.R, l.True.Rc, l.Pred.DeltaR, l.Predicted)
 	}
-	feat, yhat, pi := res.Net.Predict(x[:3])
+	feat, yhat, pi, err := res.Net.Predict(context.Background(), x[:3])
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
 	fmt.Printf("new sample: ŷ = %d, π̂ = [%.3f %.3f], ‖z‖ = %.3f\n", yhat[0], pi[0], pi[1], math.Sqrt(feat[0]*feat[0]+feat[1]*feat[1]+feat[2]*feat[2]))
 	// Output:
 	// layer 1: ΔR 0.110732 (R 3.523188, Rc 3.412456), with ŷ 0.265106, ŷ = [1 0 0 0 0 0]
@@ -66,7 +71,7 @@ func ExampleBuildMulti() {
 	for s := 0; s < t; s++ {
 		shifted = append(shifted, conv.Shift1D(nil, x[:t], 1, t, s)...)
 	}
-	res, err := redunet.BuildMulti(x, 1, []int{t}, y, 2, lift, redunet.DefaultParams(5),
+	res, err := redunet.BuildMulti(context.Background(), x, 1, []int{t}, y, 2, lift, redunet.DefaultParams(5),
 		redunet.BuildOptions{Eval: [][]float64{shifted}})
 	if err != nil {
 		fmt.Println(err)

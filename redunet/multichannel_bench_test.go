@@ -10,7 +10,7 @@ import (
 
 // benchSpectra returns normalised spectra of m random non-negative (lifted-
 // like) 2-D samples of c channels, with k interleaved classes.
-func benchSpectra(m, c, h, w, k int) (*conv.Spectra, []int) {
+func benchSpectra(m, c, h, w, k int) (*blocks[complex128], []int) {
 	rng := rand.New(rand.NewPCG(21, 22))
 	x := make([]float64, m*c*h*w)
 	for i := range x {
@@ -21,7 +21,8 @@ func benchSpectra(m, c, h, w, k int) (*conv.Spectra, []int) {
 	for i := range y {
 		y[i] = i % k
 	}
-	return conv.NewTransformer([]int{h, w}, 0).Forward(nil, x, m, c), y
+	s := conv.NewTransformer([]int{h, w}, 0).Forward(nil, x, m, c)
+	return &blocks[complex128]{m: m, c: c, w: s.W, data: s.Data}, y
 }
 
 var multiBenchSizes = []struct{ m, c, k int }{{100, 75, 10}, {1000, 16, 10}}
@@ -40,36 +41,33 @@ func BenchmarkMultiLayer(b *testing.B) {
 	for _, sz := range multiBenchSizes {
 		s, y := benchSpectra(sz.m, sz.c, 28, 28, sz.k)
 		groups := classRows(y, sz.k)
-		bins := float64(s.Bins())
+		bins := float64(s.bins())
 		c, m, k := float64(sz.c), float64(sz.m), float64(sz.k)
 		name := fmt.Sprintf("m=%d,C=%d,K=%d", sz.m, sz.c, sz.k)
 		for _, workers := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/build/workers=%d", name, workers), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					if _, err := analyseMulti(s, groups, 0.1, 784, true, workers); err != nil {
+					st := statistics(complexKernels{}, s, groups, 784, workers)
+					if _, _, err := factor(complexKernels{}, st, 0.1, true, workers); err != nil {
 						b.Fatal(err)
 					}
 				}
 				b.ReportMetric((m*c*c*bins+(k+1)*bins*c*c*c)*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
 			})
 		}
-		st, err := analyseMulti(s, groups, 0.1, 784, true, 0)
+		_, ops, err := factor(complexKernels{}, statistics(complexKernels{}, s, groups, 784, 0), 0.1, true, 0)
 		if err != nil {
 			b.Fatal(err)
 		}
-		gamma := make([]float64, sz.k)
-		for j := range gamma {
-			gamma[j] = float64(len(groups[j])) / m
-		}
-		work := &conv.Spectra{M: s.M, C: s.C, Shape: s.Shape, W: s.W, Data: make([]complex128, len(s.Data))}
-		var sc forwardScratch
+		work := &blocks[complex128]{m: s.m, c: s.c, w: s.w, data: make([]complex128, len(s.data))}
+		var sc forwardScratch[complex128]
 		for _, workers := range []int{1, 2} {
 			b.Run(fmt.Sprintf("%s/apply/workers=%d", name, workers), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					copy(work.Data, s.Data)
-					forwardMulti(work, st.ops, gamma, DefaultParams(1), workers, nil, &sc)
+					copy(work.data, s.data)
+					forward(complexKernels{}, work, ops, DefaultParams(1), workers, nil, &sc)
 				}
 				b.ReportMetric((k+1)*m*c*c*bins*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
 			})
@@ -79,11 +77,13 @@ func BenchmarkMultiLayer(b *testing.B) {
 		// classes, per bin); build with 1 worker − gram is the solves.
 		b.Run(name+"/part=fft-1core", func(b *testing.B) {
 			tr := conv.NewTransformer([]int{28, 28}, 1)
-			z := tr.Inverse(nil, s)
+			spec := &conv.Spectra{M: s.m, C: s.c, Shape: []int{28, 28}, W: s.w, Data: s.data}
+			z := tr.Inverse(nil, spec)
+			out := &conv.Spectra{M: s.m, C: s.c, Shape: []int{28, 28}, W: s.w, Data: work.data}
 			b.ReportAllocs()
 			for b.Loop() {
-				tr.Forward(work, z, sz.m, sz.c)
-				tr.Inverse(z, work)
+				tr.Forward(out, z, sz.m, sz.c)
+				tr.Inverse(z, out)
 			}
 		})
 		b.Run(name+"/part=gram-1core", func(b *testing.B) {
@@ -91,8 +91,8 @@ func BenchmarkMultiLayer(b *testing.B) {
 			x := make([]complex128, sz.c*sz.m)
 			b.ReportAllocs()
 			for b.Loop() {
-				for p := 0; p < s.Bins(); p++ {
-					blk := s.Block(p)
+				for p := 0; p < s.bins(); p++ {
+					blk := s.block(p)
 					conv.Gram(g, blk, sz.c, sz.m, 1)
 					for _, idx := range groups {
 						n := len(idx)

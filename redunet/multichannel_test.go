@@ -1,6 +1,7 @@
 package redunet
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -8,7 +9,7 @@ import (
 	"github.com/redunet-go/redunet/conv"
 )
 
-// golden1DInput is the input of SPEC §7.2: X[i,c,t] = cos(0.7·(i+1) + 1.1·c·t) + 0.3·[t == i mod 5].
+// golden1DInput is the input of DESIGN.md §8.3 1-D case: X[i,c,t] = cos(0.7·(i+1) + 1.1·c·t) + 0.3·[t == i mod 5].
 func golden1DInput() ([]float64, []int) {
 	const m, c, t = 4, 2, 5
 	x := make([]float64, m*c*t)
@@ -26,7 +27,7 @@ func golden1DInput() ([]float64, []int) {
 	return x, []int{0, 1, 0, 1}
 }
 
-// golden2DInput is the input of SPEC §7.3: X[i,c,h,w] = sin(0.5·(i+1) + 0.9·c + 0.37·h·4 + 0.61·w).
+// golden2DInput is the input of DESIGN.md §8.4 2-D case: X[i,c,h,w] = sin(0.5·(i+1) + 0.9·c + 0.37·h·4 + 0.61·w).
 func golden2DInput() ([]float64, []int) {
 	const m, c, h, w = 4, 2, 3, 4
 	x := make([]float64, m*c*h*w)
@@ -42,11 +43,12 @@ func golden2DInput() ([]float64, []int) {
 	return x, []int{0, 1, 0, 1}
 }
 
-// TestMulti1DGolden reproduces SPEC §7.2 with the half-spectrum code.
+// TestMulti1DGolden reproduces DESIGN.md §8.3 1-D case with the
+// half-spectrum code.
 func TestMulti1DGolden(t *testing.T) {
 	for _, workers := range []int{1, 3} {
 		x, y := golden1DInput()
-		res, err := BuildMulti(x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Keep: true, Workers: workers})
+		res, err := BuildMulti(context.Background(), x, 2, []int{5}, y, 2, nil, DefaultParams(2), BuildOptions{Keep: true, Workers: workers})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -60,16 +62,11 @@ func TestMulti1DGolden(t *testing.T) {
 		}
 		// The E blocks of layer 1 at bins 0 and 1.
 		net := res.Net
-		first := conv.NewTransformer([]int{5}, 1).Forward(nil, net.TrainInput, 4, 2)
-		st, err := analyseMulti(first, classRows(y, 2), 0.1, 5, true, 1)
-		if err != nil {
-			t.Fatal(err)
-		}
-		e := st.ops[0].dense
-		assertCloseC(t, "E bin 0", e[0:4], golden1DE0, goldenTol)
-		assertCloseC(t, "E bin 1", e[4:8], golden1DE1, goldenTol)
+		l1 := firstLayer(t, net, x, y)
+		assertCloseC(t, "E bin 0", l1.Operator(0, 0), golden1DE0, goldenTol)
+		assertCloseC(t, "E bin 1", l1.Operator(0, 1), golden1DE1, goldenTol)
 		// Applying the kept net again gives the same features.
-		feats, yh, err := net.Transform(x)
+		feats, yh, err := net.Transform(context.Background(), x)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -80,10 +77,11 @@ func TestMulti1DGolden(t *testing.T) {
 	}
 }
 
-// TestMulti2DGolden reproduces SPEC §7.3 with the half-spectrum code.
+// TestMulti2DGolden reproduces DESIGN.md §8.4 2-D case with the
+// half-spectrum code.
 func TestMulti2DGolden(t *testing.T) {
 	x, y := golden2DInput()
-	res, err := BuildMulti(x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), BuildOptions{})
+	res, err := BuildMulti(context.Background(), x, 2, []int{3, 4}, y, 2, nil, DefaultParams(2), BuildOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,8 +134,8 @@ func TestMultiLowRankMatchesDense(t *testing.T) {
 		t.Fatal(err)
 	}
 	test := x[:3*h*w]
-	build := func() *MultiResult {
-		res, err := BuildMulti(x, 1, []int{h, w}, y, 3, lift, DefaultParams(4), BuildOptions{Eval: [][]float64{test}})
+	build := func() *Result {
+		res, err := BuildMulti(context.Background(), x, 1, []int{h, w}, y, 3, lift, DefaultParams(4), BuildOptions{Eval: [][]float64{test}})
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -162,12 +160,12 @@ func TestMultiLowRankMatchesDense(t *testing.T) {
 // training set itself equal the training rates with the true labels.
 func TestEvalRates(t *testing.T) {
 	x, y := goldenVectorInput()
-	vr, err := BuildVector(x, 3, y, 2, DefaultParams(3), BuildOptions{Eval: [][]float64{x}, EvalLabels: [][]int{y}})
+	vr, err := BuildVector(context.Background(), x, 3, y, 2, DefaultParams(3), BuildOptions{Eval: [][]float64{x}, EvalLabels: [][]int{y}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	x2, y2 := golden2DInput()
-	mr, err := BuildMulti(x2, 2, []int{3, 4}, y2, 2, nil, DefaultParams(2), BuildOptions{Eval: [][]float64{x2}, EvalLabels: [][]int{y2}})
+	mr, err := BuildMulti(context.Background(), x2, 2, []int{3, 4}, y2, 2, nil, DefaultParams(2), BuildOptions{Eval: [][]float64{x2}, EvalLabels: [][]int{y2}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -181,8 +179,8 @@ func TestEvalRates(t *testing.T) {
 	}
 }
 
-// The golden values of SPEC §7.2 (1-D) and §7.3 (2-D), shared by the tests
-// of the half-spectrum code and of the full-spectrum reference.
+// The golden values of DESIGN.md §8.3 1-D case and §8.4 2-D case, shared by
+// the tests of the half-spectrum code and of the full-spectrum reference.
 var (
 	golden1DFeatures = []float64{
 		0.4292676498, 0.1789991519, 0.2016938542, 0.4363962847, 0.4493403395,

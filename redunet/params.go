@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"strings"
 )
 
 // Params are the hyper-parameters of a ReduNet. They are the same for the
@@ -27,20 +28,24 @@ func DefaultParams(layers int) Params {
 	return Params{Eta: 0.5, EpsSq: 0.1, Lambda: 500, Layers: layers}
 }
 
-// Validate reports the first parameter that is out of range, as an error
-// that names it; nil if all are valid.
+// Validate reports every parameter that is out of range in one error that
+// names each ("redunet: eta (η) = 0, want a finite value > 0; …"); nil if
+// all are valid.
 func (p Params) Validate() error {
-	var errs []error
+	var bad []string
 	check := func(name string, v float64, ok bool, want string) {
 		if !ok || math.IsNaN(v) || math.IsInf(v, 0) {
-			errs = append(errs, fmt.Errorf("redunet: %s = %v, want %s", name, v, want))
+			bad = append(bad, fmt.Sprintf("%s = %v, want %s", name, v, want))
 		}
 	}
 	check("eta (η)", p.Eta, p.Eta > 0, "a finite value > 0")
 	check("eps2 (ε²)", p.EpsSq, p.EpsSq > 0, "a finite value > 0")
 	check("lambda (λ)", p.Lambda, p.Lambda >= 0, "a finite value ≥ 0")
 	if p.Layers < 0 {
-		errs = append(errs, fmt.Errorf("redunet: layers = %d, want ≥ 0", p.Layers))
+		bad = append(bad, fmt.Sprintf("layers = %d, want ≥ 0", p.Layers))
 	}
-	return errors.Join(errs...)
+	if bad == nil {
+		return nil
+	}
+	return errors.New("redunet: " + strings.Join(bad, "; "))
 }

@@ -10,20 +10,10 @@ type Rates struct {
 	Rc     float64 `json:"rc"`
 }
 
-// rateCoef is the coefficient a = dim/(n·ε²) of the coding rate of n
-// samples of dimension dim (d for vectors, C channels for multichannel
-// features: SPEC §1).
+// rateCoef is the coefficient a = C/(n·ε²) of the coding rate of n samples
+// of C channels per bin (for a vector net, C = d at its one bin).
 func rateCoef(dim, n int, epsSq float64) float64 {
 	return float64(dim) / (float64(n) * epsSq)
-}
-
-// classCounts returns the number of samples carrying each label in 0..k−1.
-func classCounts(labels []int, k int) []int {
-	c := make([]int, k)
-	for _, y := range labels {
-		c[y]++
-	}
-	return c
 }
 
 // classRows returns, for each label in 0..k−1, the indices of its samples in

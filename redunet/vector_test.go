@@ -1,6 +1,7 @@
 package redunet
 
 import (
+	"context"
 	"math"
 	"math/rand/v2"
 	"testing"
@@ -44,7 +45,7 @@ func TestVectorGolden(t *testing.T) {
 		test[i*3+1] *= -0.5
 		test[i*3+2] *= 2
 	}
-	res, err := BuildVector(x, 3, y, 2, DefaultParams(3), BuildOptions{Keep: true, Eval: [][]float64{test}})
+	res, err := BuildVector(context.Background(), x, 3, y, 2, DefaultParams(3), BuildOptions{Keep: true, Eval: [][]float64{test}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -80,19 +81,19 @@ func TestVectorGolden(t *testing.T) {
 			}
 		}
 	}
-	l1 := res.Net.Layers[0]
+	l1 := firstLayer(t, res.Net, x, y)
 	assertClose(t, "γ", l1.Gamma(), []float64{0.5, 0.5}, 0)
-	assertClose(t, "E", l1.E(), []float64{
+	assertClose(t, "E", realOp(t, l1, 0), []float64{
 		0.453072231, -0.1085063898, 0.0314274896,
 		-0.1085063898, 0.5945853216, 0.1781657447,
 		0.0314274896, 0.1781657447, 0.5082689115,
 	}, goldenTol)
-	assertClose(t, "C_0", l1.C(0), []float64{
+	assertClose(t, "C_0", realOp(t, l1, 1), []float64{
 		1.0324607347, -0.1057461862, -0.0724696331,
 		-0.1057461862, 0.8267778747, 0.059932611,
 		-0.0724696331, 0.059932611, 0.9308570164,
 	}, goldenTol)
-	assertClose(t, "C_1", l1.C(1), []float64{
+	assertClose(t, "C_1", realOp(t, l1, 2), []float64{
 		0.8694050783, -0.4013527788, 0.0704112919,
 		-0.4013527788, 2.7561823172, 1.4367246194,
 		0.0704112919, 1.4367246194, 1.7068161597,
@@ -103,15 +104,63 @@ func TestVectorGolden(t *testing.T) {
 	}
 	// Construct-then-apply and applying the stored net give the same.
 	assertClose(t, "test pass (construct-then-apply)", res.Eval[0], wantTest, goldenTol)
-	got, _ := res.Net.Transform(nil, test)
+	got, _ := transformOne(t, res.Net, test)
 	assertClose(t, "test pass (stored layers)", got, wantTest, goldenTol)
 }
 
-// TestWoodburyMatchesDense checks the kernel (Woodbury) form of the operators
-// and log-determinants, used whenever a group has fewer rows than d, against
-// the dense d×d form on random data. Tolerance 1e-10 relative to a: the
-// Woodbury form subtracts a²·YᵀY from a·I, losing up to log10(1 + a·‖Z‖²)
-// ≈ 3 digits here.
+// firstLayer builds the first layer of net on x (its training data) through
+// the three stages.
+func firstLayer(t *testing.T, net *Net, x []float64, y []int) *Layer {
+	t.Helper()
+	b, err := net.Encode(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	st, err := net.Statistics(b, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	l, err := net.Factor(st)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return l
+}
+
+// realOp returns the real operator g of a vector net's layer, checking that
+// its imaginary parts are zero.
+func realOp(t *testing.T, l *Layer, g int) []float64 {
+	t.Helper()
+	op := l.Operator(g, 0)
+	out := make([]float64, len(op))
+	for i, v := range op {
+		if imag(v) != 0 {
+			t.Fatalf("operator %d has an imaginary part at %d: %v", g, i, v)
+		}
+		out[i] = real(v)
+	}
+	return out
+}
+
+// transformOne applies a kept net to one set.
+func transformOne(t *testing.T, net *Net, x []float64) ([]float64, []int) {
+	t.Helper()
+	feats, yhat, err := net.Transform(context.Background(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if yhat == nil {
+		return feats[0], nil
+	}
+	return feats[0], yhat[0]
+}
+
+// TestWoodburyMatchesDense checks the kernel (Woodbury) form of the
+// operators and log-determinants of the real backend, used whenever a group
+// has fewer samples than d (and applied in low-rank form when 3n < d),
+// against the dense d×d form (forceDense) on random data. Tolerance 1e-10
+// relative to a: the Woodbury form subtracts a²·YᵀY from a·I, losing up to
+// log10(1 + a·‖Z‖²) ≈ 3 digits here.
 func TestWoodburyMatchesDense(t *testing.T) {
 	rng := rand.New(rand.NewPCG(5, 6))
 	for _, tc := range []struct{ n, d int }{{1, 5}, {3, 10}, {7, 16}, {20, 50}, {30, 41}} {
@@ -121,32 +170,42 @@ func TestWoodburyMatchesDense(t *testing.T) {
 		}
 		normalizeRows(z, tc.d)
 		a := rateCoef(tc.d, tc.n, 0.1)
-		kg, err := factorGroup(append([]float64(nil), z...), tc.n, tc.d, a)
-		if err != nil || !kg.kernel {
-			t.Fatalf("n=%d d=%d: kernel form not used (err %v)", tc.n, tc.d, err)
+		net, err := NewVectorNet(tc.d, 1, DefaultParams(1))
+		if err != nil {
+			t.Fatal(err)
 		}
-		// The dense form, forced: pad with zero rows until n ≥ d.
-		pad := append(append([]float64(nil), z...), make([]float64, (tc.d-tc.n)*tc.d)...)
-		dg, err := factorGroup(pad, tc.d, tc.d, a)
-		if err != nil || dg.kernel {
-			t.Fatalf("n=%d d=%d: dense form not used (err %v)", tc.n, tc.d, err)
-		}
-		if math.Abs(kg.logdet-dg.logdet) > 1e-10*math.Abs(dg.logdet) {
-			t.Errorf("n=%d d=%d: logdet kernel %.15g dense %.15g", tc.n, tc.d, kg.logdet, dg.logdet)
-		}
-		ko, do := kg.operator(), dg.operator()
-		assertClose(t, "operator", ko.Dense(), do.Dense(), 1e-10*a)
-		// Applying both forms to random rows.
+		labels := make([]int, tc.n)
 		rows := 9
 		v := make([]float64, rows*tc.d)
 		for i := range v {
 			v[i] = rng.NormFloat64()
 		}
-		gotK := make([]float64, len(v))
-		gotD := make([]float64, len(v))
-		ko.apply(gotK, v, rows, make([]float64, ko.workLen(rows)))
-		do.apply(gotD, v, rows, nil)
-		assertClose(t, "apply", gotK, gotD, 1e-10*a*float64(tc.d))
+		type form struct {
+			rates Rates
+			op    []float64
+			out   []float64
+		}
+		build := func() form {
+			l := firstLayer(t, net, z, labels)
+			b, err := net.Encode(v)
+			if err != nil {
+				t.Fatal(err)
+			}
+			l.Apply(b, nil)
+			return form{l.InputRates(), realOp(t, l, 1), net.Decode(b)}
+		}
+		if gramForm(tc.n, tc.d) {
+			t.Fatalf("n=%d d=%d: kernel form not used", tc.n, tc.d)
+		}
+		kf := build()
+		forceDense = true
+		df := build()
+		forceDense = false
+		if math.Abs(kf.rates.R-df.rates.R) > 1e-10*math.Abs(df.rates.R) {
+			t.Errorf("n=%d d=%d: R kernel %.15g dense %.15g", tc.n, tc.d, kf.rates.R, df.rates.R)
+		}
+		assertClose(t, "operator", kf.op, df.op, 1e-10*a)
+		assertClose(t, "apply", kf.out, df.out, 1e-10*a*float64(tc.d))
 	}
 }
 
@@ -166,15 +225,15 @@ func TestVectorBatching(t *testing.T) {
 			}
 		}
 	}
-	res, err := BuildVector(x, d, y, k, DefaultParams(4), BuildOptions{Keep: true, Eval: [][]float64{x}})
+	res, err := BuildVector(context.Background(), x, d, y, k, DefaultParams(4), BuildOptions{Keep: true, Eval: [][]float64{x}})
 	if err != nil {
 		t.Fatal(err)
 	}
 	// The training pass and the evaluation pass of the same data agree.
 	assertClose(t, "eval vs train", res.Eval[0], res.Features, 1e-12)
-	all, _ := res.Net.Transform(nil, x)
+	all, _ := transformOne(t, res.Net, x)
 	for i := 0; i < m; i++ {
-		one, _ := res.Net.Transform(nil, x[i*d:(i+1)*d])
+		one, _ := transformOne(t, res.Net, x[i*d:(i+1)*d])
 		assertClose(t, "one row", one, all[i*d:(i+1)*d], 1e-12)
 	}
 }
@@ -201,7 +260,7 @@ func TestBuildVectorErrors(t *testing.T) {
 		{"NaN", append([]float64{math.NaN()}, x[1:]...), 3, y, 2, DefaultParams(1), "non-finite"},
 		{"no samples", nil, 3, nil, 2, DefaultParams(1), "no samples"},
 	} {
-		_, err := BuildVector(tc.x, tc.d, tc.y, tc.k, tc.p, BuildOptions{})
+		_, err := BuildVector(context.Background(), tc.x, tc.d, tc.y, tc.k, tc.p, BuildOptions{})
 		if err == nil || !contains(err.Error(), tc.substr) {
 			t.Errorf("%s: error %v, want one mentioning %q", tc.name, err, tc.substr)
 		}
@@ -216,21 +275,24 @@ func contains(s, sub string) bool {
 // probability vectors whose argmax is ŷ.
 func TestPredict(t *testing.T) {
 	x, y := goldenVectorInput()
-	res, err := BuildVector(x, 3, y, 2, DefaultParams(3), BuildOptions{Keep: true})
+	res, err := BuildVector(context.Background(), x, 3, y, 2, DefaultParams(3), BuildOptions{Keep: true})
 	if err != nil {
 		t.Fatal(err)
 	}
-	feat, yhat, pi := res.Net.Predict(x)
-	want, wantY := res.Net.Transform(nil, x)
+	feat, yhat, pi, err := res.Net.Predict(context.Background(), x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, wantY := transformOne(t, res.Net, x)
 	assertClose(t, "Predict features", feat, want, 0)
 	checkProb(t, yhat, wantY, pi, 2)
 
 	x2, y2 := golden1DInput()
-	mres, err := BuildMulti(x2, 2, []int{5}, y2, 2, nil, DefaultParams(2), BuildOptions{Keep: true, Eval: [][]float64{x2}})
+	mres, err := BuildMulti(context.Background(), x2, 2, []int{5}, y2, 2, nil, DefaultParams(2), BuildOptions{Keep: true, Eval: [][]float64{x2}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	mf, my, mpi, err := mres.Net.Predict(x2)
+	mf, my, mpi, err := mres.Net.Predict(context.Background(), x2)
 	if err != nil {
 		t.Fatal(err)
 	}

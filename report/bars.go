@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"image/color"
+	"math"
 	"strconv"
 
 	"gonum.org/v1/plot"
@@ -17,8 +18,10 @@ import (
 // there are at most 24 bars each is annotated with its value. The Y axis
 // is labelled "accuracy"; an empty title draws none.
 //
-// Every group must have len(labels) values, each in [0, 1]; otherwise, or
-// if labels or groups is empty, Bars returns an error.
+// A NaN value means "no value" (a classifier that does not apply to that
+// label, say): its bar is not drawn, and its slot in the cluster stays
+// empty. Every group must have len(labels) values, each NaN or in [0, 1];
+// otherwise, or if labels or groups is empty, Bars returns an error.
 func Bars(path, title string, labels []string, groups []Series) error {
 	if err := checkBars(labels, groups); err != nil {
 		return fmt.Errorf("report: bars %s: %w", path, err)
@@ -62,10 +65,10 @@ func checkBars(labels []string, groups []Series) error {
 		if len(g.Y) != len(labels) {
 			return fmt.Errorf("group %d (%q) has %d values, want len(labels) = %d", i, g.Name, len(g.Y), len(labels))
 		}
-		if err := checkFinite(fmt.Sprintf("group %q", g.Name), g.Y); err != nil {
-			return err
-		}
 		for j, v := range g.Y {
+			if math.IsNaN(v) {
+				continue
+			}
 			if v < 0 || v > 1 {
 				return fmt.Errorf("group %q value %d = %v outside [0, 1]", g.Name, j, v)
 			}
@@ -91,6 +94,9 @@ func (b *bars) Plot(c draw.Canvas, p *plot.Plot) {
 	sty.XAlign = draw.XCenter
 	sty.YAlign = draw.YBottom
 	for j, v := range b.y {
+		if math.IsNaN(v) {
+			continue // no value: no bar
+		}
 		xc := float64(j) + b.x0
 		x0, x1 := trX(xc-b.width/2), trX(xc+b.width/2)
 		y0, y1 := trY(0), trY(v)

@@ -17,7 +17,8 @@
 //     (same-class against different-class pairs), as in the paper's
 //     invariance figures.
 //   - [Bars]: a grouped bar chart of values in [0, 1], e.g. the accuracy of
-//     each classifier on the raw input and on the ReduNet features.
+//     each classifier on the raw input and on the ReduNet features; a NaN
+//     value is a missing one and draws no bar.
 //
 // # Conventions
 //
@@ -35,7 +36,7 @@
 // failure leaves neither a partial file nor the temporary one behind.
 //
 // Bad input to a figure function (mismatched lengths, NaN or infinite
-// values, an empty data set) and I/O failures are returned as errors that
+// values where a value is required, an empty data set) and I/O failures are returned as errors that
 // name the file. The helper [CrossSimilarities], which returns no error,
 // panics on inconsistent shapes, like gonum's mat package. The package holds
 // no global state and never prints.

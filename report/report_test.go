@@ -80,7 +80,8 @@ func noTemps(t *testing.T, dir string, want ...string) {
 }
 
 // gaussianRates returns rate curves shaped like a ReduNet run on the
-// Gaussian 3-D data, approaching the closed-form limits of SPEC §5.
+// Gaussian 3-D data, approaching the closed-form limits of the Gaussian
+// experiments.
 func gaussianRates(n int) (x []float64, s []Series) {
 	x = make([]float64, n)
 	names := []string{"ΔR (train)", "R (train)", "Rc (train)", "ΔR (test)", "R (test)", "Rc (test)"}
@@ -455,12 +456,18 @@ func TestBars(t *testing.T) {
 	for name, g := range map[string][]Series{
 		"length": {{"a", []float64{1}}},
 		"range":  {{"a", []float64{1, 1, 1, 1.5}}},
-		"NaN":    {{"a", []float64{1, 1, math.NaN(), 1}}},
+		"Inf":    {{"a", []float64{1, 1, math.Inf(1), 1}}},
 	} {
 		if err := Bars(p, "", labels, g); err == nil {
 			t.Errorf("%s: no error", name)
 		}
 	}
+	// NaN is a missing value: no bar, no error.
+	missing := []Series{{"a", []float64{1, math.NaN(), 0.5, 1}}, {"b", []float64{math.NaN(), 0.2, 0.3, 0.4}}}
+	if err := Bars(p, "", labels, missing); err != nil {
+		t.Errorf("missing values: %v", err)
+	}
+	checkPNG(t, p, 600, 400)
 	if err := Bars(p, "", nil, groups); err == nil {
 		t.Error("no labels: no error")
 	}

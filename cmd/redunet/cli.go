@@ -168,7 +168,8 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
-// paramFlags registers the ReduNet hyper-parameters, spelled as in SPEC.md.
+// paramFlags registers the ReduNet hyper-parameters: η, ε² (the squared
+// distortion, which the reference code calls "eps"), λ and the layers.
 func paramFlags(fs *flag.FlagSet, p *redunet.Params) {
 	fs.Float64Var(&p.Eta, "eta", 0.5, "step size η of every layer")
 	fs.Float64Var(&p.EpsSq, "eps2", 0.1, "ε², the SQUARED distortion (the reference code's \"eps\")")

@@ -11,8 +11,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/redunet-go/redunet/conv"
-	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/experiment"
 )
 
 // fixture is the MNIST fixture: the first 100 training and test images.
@@ -209,7 +208,7 @@ func TestTrainReport(t *testing.T) {
 	if !strings.Contains(string(md), "| nearest-subspace |") || !strings.Contains(string(md), "shifts/features") {
 		t.Errorf("report.md lacks the accuracy table:\n%s", md)
 	}
-	var res reproResults
+	var res experiment.Report
 	b, _ := os.ReadFile(filepath.Join(dir, "results.json"))
 	if err := json.Unmarshal(b, &res); err != nil || len(res.Layers) != 2 || len(res.Layers[0].Eval) != 1 {
 		t.Errorf("results.json: %v, %+v", err, res.Layers)
@@ -235,42 +234,6 @@ func TestRepro(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, "repro", "-q", "-out", filepath.Join(t.TempDir(), "c"), "cifar10"); code != 2 || !strings.Contains(errs, "-data") {
 		t.Errorf("cifar10 without -data: exit %d, %s", code, errs)
-	}
-}
-
-// TestAllShifts: the all-shifts set of SPEC §5, in 2-D (16 shifts on the
-// {0, H/4, H/2, 3H/4}² grid) and 1-D (every multiple of 10).
-func TestAllShifts(t *testing.T) {
-	s := &datasets.Set{Name: "s", Shape: []int{1, 4, 8}, Classes: []string{"a", "b"}}
-	for i := 0; i < 6; i++ {
-		for v := 0; v < 32; v++ {
-			s.X = append(s.X, float64(i*100+v))
-		}
-		s.Labels = append(s.Labels, i%2)
-	}
-	sh, err := allShifts(s, "conv2d", 2)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sh.Len() != 4*16 {
-		t.Fatalf("%d shifted samples, want 64", sh.Len())
-	}
-	// The first two samples per class are samples 0..3, kept in file order;
-	// sample 1 at shift (dy, dx) = (1, 6) = (H/4, 3W/4) is at 1·16 + 1·4 + 3.
-	want := conv.Shift2D(nil, s.Row(1), 1, 4, 8, 1, 6)
-	got := sh.Row(1*16 + 1*4 + 3)
-	for i := range want {
-		if got[i] != want[i] {
-			t.Fatalf("shifted sample differs at %d: %v vs %v", i, got[i], want[i])
-		}
-	}
-	if sh.Labels[16] != 1 {
-		t.Errorf("label of sample 1's shifts = %d, want 1", sh.Labels[16])
-	}
-	sig := &datasets.Set{Name: "sig", Shape: []int{2, 200}, Classes: []string{"a"}, X: make([]float64, 400), Labels: []int{0}}
-	s1, err := allShifts(sig, "conv1d", 10)
-	if err != nil || s1.Len() != 20 {
-		t.Fatalf("1-D: %v, %d samples, want 20", err, s1.Len())
 	}
 }
 

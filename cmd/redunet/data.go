@@ -5,9 +5,9 @@ import (
 	"flag"
 	"fmt"
 	"slices"
-	"strings"
 
 	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/experiment"
 	"github.com/redunet-go/redunet/redunet"
 )
 
@@ -38,13 +38,6 @@ func (f *dataFlags) load(ctx context.Context, split string, perClass, skip int) 
 		return nil, err
 	}
 	return s.Subset(classes, perClass, skip)
-}
-
-// singleSplit reports whether a source has no separate test split (a folder
-// of images, a NumPy array): its test samples are then the ones after the
-// training samples of each class.
-func singleSplit(source string) bool {
-	return strings.HasPrefix(source, "folder:") || strings.HasPrefix(source, "npy:")
 }
 
 // reportSkipped tells the user which files a loader left out.
@@ -122,13 +115,23 @@ func modelData(ctx context.Context, e *env, m *redunet.Model, source, split stri
 	if err != nil {
 		return nil, "", err
 	}
-	var af archFlags
-	af.fromModel(m)
-	if s, _, _, err = af.layout(s); err != nil {
+	l, _ := experiment.ForModel(m)
+	if s, err = l.Apply(s); err != nil {
 		return nil, "", err
 	}
 	if !slices.Equal(s.Shape, m.InputShape) {
 		return nil, "", fmt.Errorf("%s has samples of shape %v; the model takes %v", s.Name, s.Shape, m.InputShape)
 	}
 	return s, source, nil
+}
+
+// addShifts adds the all-shifts set of the test set to d, refusing in the
+// command line's words samples that have no cyclic shifts.
+func addShifts(d *experiment.Data, perClass int) error {
+	for _, s := range d.Evals {
+		if _, ok := d.Layout.ShiftRank(s.Shape); !ok && s.Name == experiment.TestSet {
+			return fmt.Errorf("%s: no cyclic shifts for %v samples with -arch %s", s.Name, s.Shape, d.Layout.Arch)
+		}
+	}
+	return d.AddShifts(perClass)
 }

@@ -8,6 +8,8 @@ import (
 	"time"
 
 	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/eval"
+	"github.com/redunet-go/redunet/experiment"
 	"github.com/redunet-go/redunet/redunet"
 )
 
@@ -32,15 +34,15 @@ Flags:
 
 // evalReport is what eval prints with -json.
 type evalReport struct {
-	Model        string             `json:"model"`
-	Data         string             `json:"data"`
-	Classes      []string           `json:"classes"`
-	Arch         string             `json:"arch"`
-	Params       redunet.Params     `json:"params"`
-	TestSamples  int                `json:"test_samples"`
-	ShiftSamples int                `json:"shift_samples,omitempty"`
-	Accuracy     []accuracy         `json:"accuracy"`
-	Seconds      map[string]float64 `json:"seconds"`
+	Model        string                `json:"model"`
+	Data         string                `json:"data"`
+	Classes      []string              `json:"classes"`
+	Arch         string                `json:"arch"`
+	Params       redunet.Params        `json:"params"`
+	TestSamples  int                   `json:"test_samples"`
+	ShiftSamples int                   `json:"shift_samples,omitempty"`
+	Accuracy     []experiment.Accuracy `json:"accuracy"`
+	Seconds      map[string]float64    `json:"seconds"`
 }
 
 func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -86,21 +88,14 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		var af archFlags
-		af.fromModel(m)
-		var p redunet.Params
-		var k, trainN int
-		if m.Vector != nil {
-			p, k, trainN = m.Vector.Params, m.Vector.K, len(m.Vector.Labels)
-		} else {
-			p, k, trainN = m.Multi.Params, m.Multi.K, len(m.Multi.Labels)
-			m.Multi.Workers = workers
-		}
-		rep := evalReport{Model: modelPath, Data: source, Classes: m.Classes, Arch: m.Arch, Params: p, Seconds: map[string]float64{}}
+		layout, _ := experiment.ForModel(m)
+		n := m.Net
+		p, k, trainN := n.Params, n.K, len(n.Labels)
+		rep := evalReport{Model: modelPath, Data: source, Classes: m.Classes, Arch: m.Arch(), Params: p, Seconds: map[string]float64{}}
 		rep.Seconds["load_model"] = time.Since(t0).Seconds()
 		t1 := time.Now()
 		skip := 0
-		if singleSplit(source) || (source == "" && singleSplit(m.Meta["data"])) {
+		if experiment.SingleSplit(source) || (source == "" && experiment.SingleSplit(m.Meta["data"])) {
 			// The test samples follow the training samples of each class.
 			fmt.Sscan(m.Meta["train_per_class"], &skip)
 		}
@@ -109,71 +104,41 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		rep.Data = source
-		test.Name = "test"
-		sets := []*datasets.Set{test}
+		test.Name = experiment.TestSet
+		d := &experiment.Data{Layout: layout, Evals: []*datasets.Set{test}}
 		rep.TestSamples = test.Len()
 		if shifts == "all" {
-			sh, err := allShifts(test, af.arch, shiftPer)
-			if err != nil {
+			if err := addShifts(d, shiftPer); err != nil {
 				return err
 			}
-			sh.Name = "shifts"
-			sets = append(sets, sh)
-			rep.ShiftSamples = sh.Len()
+			rep.ShiftSamples = d.Evals[1].Len()
 		}
 		rep.Seconds["load_data"] = time.Since(t1).Seconds()
 		fmt.Fprintf(w, "model: %s: %s ReduNet, %d layers, η = %g, ε² = %g, λ = %g, %d classes, %d training samples\n",
-			modelPath, m.Arch, p.Layers, p.Eta, p.EpsSq, p.Lambda, k, trainN)
-		for _, s := range sets {
+			modelPath, m.Arch(), p.Layers, p.Eta, p.EpsSq, p.Lambda, k, trainN)
+		for _, s := range d.Evals {
 			fmt.Fprintf(w, "%s: %d samples\n", s.Name, s.Len())
 		}
 		fmt.Fprintln(w)
 
 		t2 := time.Now()
-		var trainSplit split
-		splits := make([]split, len(sets))
-		for i, s := range sets {
-			splits[i] = split{name: s.Name, raw: s.X, labels: s.Labels}
-		}
-		var d int
-		if n := m.Vector; n != nil {
-			d = n.D
-			trainSplit = split{name: "train", raw: n.TrainInput(), feat: n.Final, labels: n.Labels, redunet: n.TrainPredicted()}
-			for i := range splits {
-				splits[i].feat, splits[i].redunet = n.Transform(nil, splits[i].raw)
-			}
-		} else {
-			n := m.Multi
-			xs := make([][]float64, len(sets))
-			for i, s := range sets {
-				xs[i] = s.X
-			}
-			// Transform rebuilds the layers from the training input, which
-			// also gives the training features.
-			feats, yh, err := n.Transform(xs...)
-			if err != nil {
-				return err
-			}
-			d = len(n.Final) / len(n.Labels)
-			trainSplit = split{name: "train", raw: n.TrainInput, feat: n.Final, labels: n.Labels, redunet: n.TrainPredicted}
-			for i := range splits {
-				splits[i].feat = feats[i]
-				if yh != nil {
-					splits[i].redunet = yh[i]
-				}
-				if splits[i].raw, err = n.Prepare(splits[i].raw); err != nil {
-					return err
-				}
-			}
-		}
-		rep.Seconds["transform"] = time.Since(t2).Seconds()
-		t3 := time.Now()
-		acc, err := evaluate(d, k, trainSplit, splits, rank, knnK, false)
+		train, splits, err := experiment.Apply(ctx, m, d.Evals, workers)
 		if err != nil {
 			return err
 		}
-		if shiftedTrain && m.Multi != nil {
-			more, err := shiftedTrainAccuracy(trainSplit, splits, m.Multi.Shape, m.Arch, k, rank, knnK)
+		rep.Seconds["transform"] = time.Since(t2).Seconds()
+		t3 := time.Now()
+		opt := eval.Options{Rank: rank, K: knnK}
+		acc, err := experiment.Evaluate(k, train, splits, opt)
+		if err != nil {
+			return err
+		}
+		for _, sp := range splits {
+			if !shiftedTrain || layout.Arch == experiment.Vector || sp.Name != experiment.ShiftsSet {
+				continue
+			}
+			_, signal := layout.Signal(m.InputShape)
+			more, err := experiment.ShiftedTrain(k, train, sp, signal, opt)
 			if err != nil {
 				return err
 			}

@@ -118,21 +118,15 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
+		m.Net.Workers = workers
 		var feat []float64
-		switch {
-		case m.Vector != nil && raw:
-			// A net without layers only normalises the rows.
-			feat, _ = (&redunet.VectorNet{D: m.Vector.D}).Transform(nil, s.X)
-		case m.Vector != nil:
-			feat, _ = m.Vector.Transform(nil, s.X)
-		case raw:
-			m.Multi.Workers = workers
-			if feat, err = m.Multi.Prepare(s.X); err != nil {
+		if raw {
+			// The network's input: the samples normalised (and lifted).
+			if feat, err = m.Net.Prepare(s.X); err != nil {
 				return err
 			}
-		default:
-			m.Multi.Workers = workers
-			feats, _, err := m.Multi.Transform(s.X)
+		} else {
+			feats, _, err := m.Net.Transform(ctx, s.X)
 			if err != nil {
 				return err
 			}

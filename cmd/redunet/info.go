@@ -66,6 +66,10 @@ type infoReport struct {
 	TrainPerClass []int             `json:"train_per_class"`
 	FeatureDim    int               `json:"feature_dim"`
 	Meta          map[string]string `json:"meta,omitempty"`
+
+	// Preprocess is how the model prepares raw inputs, as it records it
+	// (nil for models that record none).
+	Preprocess *redunet.Preprocess `json:"preprocess,omitempty"`
 }
 
 func infoFlags(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -95,19 +99,15 @@ func infoFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 
 // describeModel returns the report of m, without the file's name and size.
 func describeModel(m *redunet.Model) *infoReport {
-	r := &infoReport{Version: m.Version, DType: m.DType, Arch: m.Arch, InputShape: m.InputShape, Classes: m.Classes, Meta: m.Meta}
-	var p redunet.Params
-	var labels []int
-	if n := m.Vector; n != nil {
-		p, labels, r.FeatureDim = n.Params, n.Labels, n.D
-	} else {
-		n := m.Multi
-		p, labels = n.Params, n.Labels
+	n := m.Net
+	r := &infoReport{Version: m.Version, DType: m.DType, Arch: m.Arch(), InputShape: m.InputShape, Classes: m.Classes, Meta: m.Meta}
+	p, labels := n.Params, n.Labels
+	r.FeatureDim = n.FeatureLen()
+	if p := m.Preprocess; p.Image != nil || p.Polar != nil {
+		r.Preprocess = &p
+	}
+	if r.Arch != "vector" {
 		r.InChannels, r.Channels, r.SignalShape = n.InChannels, n.C, n.Shape
-		r.FeatureDim = n.C
-		for _, v := range n.Shape {
-			r.FeatureDim *= v
-		}
 		if l := n.Lift; l != nil {
 			r.Lift = &infoLift{In: l.In, Out: l.Out, Kernel: l.K, Dims: l.Dims}
 		}
@@ -154,6 +154,16 @@ func printInfo(e *env, r *infoReport) error {
 		line{"classes", fmt.Sprintf("%d: %s", len(r.Classes), strings.Join(r.Classes, ", "))},
 		line{"training samples", fmt.Sprintf("%d; per class %s", r.TrainSamples, strings.Join(counts, ", "))},
 		line{"feature dim", fmt.Sprint(r.FeatureDim)})
+	if p := r.Preprocess; p != nil {
+		var steps []string
+		if i := p.Image; i != nil {
+			steps = append(steps, fmt.Sprintf("images %s", shapeString([]int{i.Channels, i.Height, i.Width})))
+		}
+		if t := p.Polar; t != nil {
+			steps = append(steps, fmt.Sprintf("polar transform, %d radii × %d angles", t.Radii, t.Angles))
+		}
+		lines = append(lines, line{"preprocess", strings.Join(steps, "; ")})
+	}
 	keys := make([]string, 0, len(r.Meta))
 	for k := range r.Meta {
 		keys = append(keys, k)

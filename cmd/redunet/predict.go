@@ -8,6 +8,7 @@ import (
 	"text/tabwriter"
 
 	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/experiment"
 	"github.com/redunet-go/redunet/redunet"
 )
 
@@ -88,9 +89,8 @@ func predictFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
-		var af archFlags
-		af.fromModel(m)
-		c, h, w, err := imageInput(m, &af)
+		layout, pre := experiment.ForModel(m)
+		c, h, w, err := imageInput(m, pre)
 		if err != nil {
 			return fmt.Errorf("model %s: %w", modelPath, err)
 		}
@@ -113,21 +113,16 @@ func predictFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			decoded = append(decoded, f)
 		}
 		if len(decoded) > 0 {
-			if s, _, _, err = af.layout(s); err != nil {
+			if s, err = layout.Apply(s); err != nil {
 				return err
 			}
 			if fmt.Sprint(s.Shape) != fmt.Sprint(m.InputShape) {
 				return fmt.Errorf("the images have shape %v; the model %s takes %v", s.Shape, modelPath, m.InputShape)
 			}
-			var yhat []int
-			var pi []float64
-			if m.Vector != nil {
-				_, yhat, pi = m.Vector.Predict(s.X)
-			} else {
-				m.Multi.Workers = workers
-				if _, yhat, pi, err = m.Multi.Predict(s.X); err != nil {
-					return err
-				}
+			m.Net.Workers = workers
+			_, yhat, pi, err := m.Net.Predict(ctx, s.X)
+			if err != nil {
+				return err
 			}
 			if yhat == nil {
 				return fmt.Errorf("model %s has no layers: it has no classifier of its own", modelPath)
@@ -177,19 +172,20 @@ func predictFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 }
 
 // imageInput returns the size and channels at which images are decoded for
-// the model: those of its input for vector and conv2d models of 1- or
-// 3-channel images, those of the training images for conv1d models of
-// images in polar form. af holds the model's layout.
-func imageInput(m *redunet.Model, af *archFlags) (c, h, w int, err error) {
+// the model: the image format it records (pre, from experiment.ForModel):
+// that of its input for vector and conv2d models of 1- or 3-channel images,
+// that of the training images for conv1d models of images in polar form.
+func imageInput(m *redunet.Model, pre redunet.Preprocess) (c, h, w int, err error) {
 	shape := m.InputShape
-	if m.Arch == "conv1d" {
-		if is := af.imageShape; is != nil && len(shape) == 2 && shape[0] == af.radii && shape[1] == af.angles {
-			return is[0], is[1], is[2], nil
+	img := pre.Image
+	if m.Arch() == "conv1d" {
+		if p := pre.Polar; img != nil && p != nil && len(shape) == 2 && shape[0] == p.Radii && shape[1] == p.Angles {
+			return img.Channels, img.Height, img.Width, nil
 		}
 		return 0, 0, 0, fmt.Errorf("conv1d model of %v signals, not of images in polar form", shape)
 	}
-	if len(shape) != 3 || (shape[0] != 1 && shape[0] != 3) || shape[1] < 1 || shape[2] < 1 {
+	if img == nil || (img.Channels != 1 && img.Channels != 3) || img.Height < 1 || img.Width < 1 {
 		return 0, 0, 0, fmt.Errorf("input of shape %v, not 1- or 3-channel images", shape)
 	}
-	return shape[0], shape[1], shape[2], nil
+	return img.Channels, img.Height, img.Width, nil
 }

@@ -16,6 +16,7 @@ import (
 	"testing"
 
 	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/experiment"
 	"github.com/redunet-go/redunet/redunet"
 )
 
@@ -60,10 +61,7 @@ func fixtureData(t *testing.T, m *redunet.Model, split string, perClass int) *da
 // predictModel applies the model's network to x and returns ŷ and π̂.
 func predictModel(t *testing.T, m *redunet.Model, x []float64) (feat []float64, yhat []int, pi []float64) {
 	t.Helper()
-	if m.Vector != nil {
-		return m.Vector.Predict(x)
-	}
-	feat, yhat, pi, err := m.Multi.Predict(x)
+	feat, yhat, pi, err := m.Net.Predict(context.Background(), x)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -129,7 +127,7 @@ func testFeatures(t *testing.T, models map[string]string) {
 		s := fixtureData(t, m, "test", 2)
 		wantFeat, _, _ := predictModel(t, m, s.X)
 		var wantRaw []float64
-		if m.Vector != nil {
+		if m.Arch() == "vector" {
 			// Rows normalised to unit length.
 			d := s.Dim()
 			wantRaw = slices.Clone(s.X)
@@ -142,7 +140,7 @@ func testFeatures(t *testing.T, models map[string]string) {
 					wantRaw[j] /= math.Sqrt(ss)
 				}
 			}
-		} else if wantRaw, err = m.Multi.Prepare(s.X); err != nil {
+		} else if wantRaw, err = m.Net.Prepare(s.X); err != nil {
 			t.Fatal(err)
 		}
 		wantLabels := make([]float64, s.Len())
@@ -286,9 +284,8 @@ func testPredict(t *testing.T, models map[string]string) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		var af archFlags
-		af.fromModel(m)
-		s, _, _, err := af.layout(imgs)
+		layout, _ := experiment.ForModel(m)
+		s, err := layout.Apply(imgs)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -382,7 +379,7 @@ func testInfo(t *testing.T, models map[string]string) {
 		if code != 0 {
 			t.Fatalf("info %s: exit %d: %s", tm.arch, code, errs)
 		}
-		want := []string{"file:", path, fmt.Sprintf("size: %d bytes", fi.Size()), "format: version 1, float64",
+		want := []string{"file:", path, fmt.Sprintf("size: %d bytes", fi.Size()), fmt.Sprintf("format: version %d, float64", redunet.ModelVersion),
 			"architecture: " + tm.arch, "parameters: η = 0.5, ε² (eps2) = 0.1, λ = 500, 2 layers",
 			"input shape:", "classes:", "training samples:", "feature dim:", "meta data: " + fixture, "meta created:"}
 		switch tm.arch {
@@ -405,7 +402,7 @@ func testInfo(t *testing.T, models map[string]string) {
 		if code != 0 || json.Unmarshal([]byte(out), &r) != nil {
 			t.Fatalf("info -json %s: exit %d: %s%s", tm.arch, code, out, errs)
 		}
-		if r.File != path || r.Size != fi.Size() || r.Version != 1 || r.DType != "float64" || r.Arch != tm.arch ||
+		if r.File != path || r.Size != fi.Size() || r.Version != redunet.ModelVersion || r.DType != "float64" || r.Arch != tm.arch ||
 			r.Params != (infoParams{0.5, 0.1, 500, 2}) || r.Meta["data"] != fixture {
 			t.Errorf("info -json %s: %+v", tm.arch, r)
 		}
@@ -434,7 +431,7 @@ func testInfo(t *testing.T, models map[string]string) {
 	if err := m.Save(p32, redunet.SaveOptions{Float32: true}); err != nil {
 		t.Fatal(err)
 	}
-	if code, out, errs := runCLI(t, "info", p32); code != 0 || !strings.Contains(out, "version 1, float32") {
+	if code, out, errs := runCLI(t, "info", p32); code != 0 || !strings.Contains(out, fmt.Sprintf("version %d, float32", redunet.ModelVersion)) {
 		t.Errorf("info float32: exit %d: %s%s", code, out, errs)
 	}
 }
@@ -448,6 +445,12 @@ func testToolErrors(t *testing.T, model string) {
 		t.Fatal(err)
 	}
 	os.WriteFile(half, b[:len(b)/2], 0o644)
+	// A truncated model is refused from the sizes its header declares, before
+	// the checksum is reached; a flipped byte by the checksum.
+	flipped := filepath.Join(dir, "flipped.rdn")
+	fb := append([]byte(nil), b...)
+	fb[len(fb)-100] ^= 1
+	os.WriteFile(flipped, fb, 0o644)
 	png := filepath.Join(dir, "x.png")
 	writePNG(t, png, make([]float64, 28*28), 28, 28)
 	out := filepath.Join(dir, "f.npy")
@@ -458,7 +461,8 @@ func testToolErrors(t *testing.T, model string) {
 		want []string
 	}{
 		{[]string{"features", "-model", missing, "-o", out}, 1, []string{missing}},
-		{[]string{"features", "-model", half, "-o", out}, 1, []string{half, "checksum"}},
+		{[]string{"features", "-model", half, "-o", out}, 1, []string{half, "truncated"}},
+		{[]string{"features", "-model", flipped, "-o", out}, 1, []string{flipped, "checksum"}},
 		{[]string{"features", "-model", model, "-o", filepath.Join(dir, "no", "f.npy")}, 1, []string{filepath.Join(dir, "no", "f.npy")}},
 		{[]string{"features", "-model", model, "-o", filepath.Join(dir, "f.txt")}, 2, []string{"f.txt", ".npy or .csv"}},
 		{[]string{"features", "-model", model, "-o", filepath.Join(dir, "f")}, 2, []string{"unknown extension"}},
@@ -476,7 +480,8 @@ func testToolErrors(t *testing.T, model string) {
 		{[]string{"predict", png}, 2, []string{"-model"}},
 		{[]string{"predict", "-model", model, "-bogus", png}, 2, []string{"bogus"}},
 		{[]string{"info", missing}, 1, []string{missing}},
-		{[]string{"info", half}, 1, []string{half, "checksum"}},
+		{[]string{"info", half}, 1, []string{half, "truncated"}},
+		{[]string{"info", flipped}, 1, []string{flipped, "checksum"}},
 		{[]string{"info", png}, 1, []string{png, "not a ReduNet model"}},
 		{[]string{"info", dir}, 1, []string{dir}},
 		{[]string{"info"}, 2, nil},
@@ -493,12 +498,12 @@ func testToolErrors(t *testing.T, model string) {
 		}
 	}
 	// Nothing was written, not even in part.
-	if left, _ := os.ReadDir(dir); len(left) != 2 {
+	if left, _ := os.ReadDir(dir); len(left) != 3 {
 		var names []string
 		for _, e := range left {
 			names = append(names, e.Name())
 		}
-		t.Errorf("files in %s: %v, want half.rdn and x.png", dir, names)
+		t.Errorf("files in %s: %v, want flipped.rdn, half.rdn and x.png", dir, names)
 	}
 
 	for _, name := range []string{"features", "predict", "info"} {

@@ -6,10 +6,9 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"slices"
 	"time"
 
-	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/experiment"
 	"github.com/redunet-go/redunet/redunet"
 )
 
@@ -34,35 +33,22 @@ Flags:
 	flags: trainFlags,
 }
 
-// layerReport is one row of the per-layer table.
-type layerReport struct {
-	Layer int           `json:"layer"`
-	True  redunet.Rates `json:"true"`
-	Pred  redunet.Rates `json:"pred"`
-	// Accuracy of the layer's own predictions ŷ on the training data.
-	TrainAccuracy float64 `json:"train_accuracy"`
-	// Eval has the rates of the test features with the true labels
-	// (repro only).
-	Eval    []redunet.Rates `json:"test,omitempty"`
-	Seconds float64         `json:"seconds"`
-}
-
 // trainReport is what train prints with -json.
 type trainReport struct {
-	Data         string             `json:"data"`
-	Classes      []string           `json:"classes"`
-	Arch         string             `json:"arch"`
-	InputShape   []int              `json:"input_shape"`
-	Dim          int                `json:"dim"`
-	TrainSamples int                `json:"train_samples"`
-	TestSamples  int                `json:"test_samples,omitempty"`
-	ShiftSamples int                `json:"shift_samples,omitempty"`
-	Params       redunet.Params     `json:"params"`
-	Input        redunet.Rates      `json:"input_rates"`
-	Layers       []layerReport      `json:"layers"`
-	Accuracy     []accuracy         `json:"accuracy,omitempty"`
-	Model        string             `json:"model,omitempty"`
-	Seconds      map[string]float64 `json:"seconds"`
+	Data         string                `json:"data"`
+	Classes      []string              `json:"classes"`
+	Arch         string                `json:"arch"`
+	InputShape   []int                 `json:"input_shape"`
+	Dim          int                   `json:"dim"`
+	TrainSamples int                   `json:"train_samples"`
+	TestSamples  int                   `json:"test_samples,omitempty"`
+	ShiftSamples int                   `json:"shift_samples,omitempty"`
+	Params       redunet.Params        `json:"params"`
+	Input        redunet.Rates         `json:"input_rates"`
+	Layers       []experiment.Layer    `json:"layers"`
+	Accuracy     []experiment.Accuracy `json:"accuracy,omitempty"`
+	Model        string                `json:"model,omitempty"`
+	Seconds      map[string]float64    `json:"seconds"`
 }
 
 func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -122,6 +108,15 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if jsonOut || quiet {
 			w = io.Discard
 		}
+		cfg := experiment.Config{Name: "train", Description: "redunet train on " + data.source, Arch: experiment.Arch(af.arch), Data: data.source,
+			Classes: data.classes, TrainPer: trainPer, TestPer: testPer, Shifts: shifts == "all", Layers: p.Layers,
+			Eta: p.Eta, EpsSq: p.EpsSq, Lambda: p.Lambda, Rank: rank}
+		if af.arch != "vector" {
+			cfg.Lift, cfg.Channels, cfg.Kernel = af.lift, af.channels, af.kernel
+			if af.arch == "conv1d" {
+				cfg.Radii, cfg.Angles = af.radii, af.angles
+			}
+		}
 		rep := trainReport{Data: data.source, Arch: af.arch, Params: p, Seconds: map[string]float64{}}
 		t0 := time.Now()
 		spin := newProgress(e, quiet || jsonOut, -1, "loading data")
@@ -131,71 +126,63 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		reportSkipped(e, train)
-		train, cin, shape, err := af.layout(train)
+		d, err := experiment.Prepare(af.layout(), train)
 		if err != nil {
 			return err
 		}
+		train = d.Train
 		rep.Classes, rep.InputShape, rep.TrainSamples = train.Classes, train.Shape, train.Len()
-		var evalSets []*datasets.Set
 		if testPer != 0 {
 			skip := 0
-			if singleSplit(data.source) {
+			if experiment.SingleSplit(data.source) {
 				skip = trainPer // the test samples follow the training samples
 			}
 			ts, err := data.load(ctx, "test", max(testPer, 0), skip)
 			if err != nil {
 				return err
 			}
-			if !slices.Equal(ts.Classes, train.Classes) {
-				return fmt.Errorf("the test split's classes %v differ from the training split's %v", ts.Classes, train.Classes)
-			}
-			if ts, _, _, err = af.layout(ts); err != nil {
+			if err := d.AddTest(ts); err != nil {
 				return err
 			}
-			ts.Name = "test"
-			evalSets = append(evalSets, ts)
-			rep.TestSamples = ts.Len()
+			rep.TestSamples = d.Evals[0].Len()
 			if shifts == "all" {
-				sh, err := allShifts(ts, af.arch, shiftPer)
-				if err != nil {
+				if err := addShifts(d, shiftPer); err != nil {
 					return err
 				}
-				sh.Name = "shifts"
-				evalSets = append(evalSets, sh)
-				rep.ShiftSamples = sh.Len()
+				rep.ShiftSamples = d.Evals[1].Len()
 			}
 		}
 		spin.Done()
 		rep.Seconds["load"] = time.Since(t0).Seconds()
 		k := len(train.Classes)
 		fmt.Fprintf(w, "data: %s, %d classes, %d training samples of shape %v", data.source, k, train.Len(), train.Shape)
-		for _, s := range evalSets {
+		for _, s := range d.Evals {
 			fmt.Fprintf(w, ", %d %s samples", s.Len(), s.Name)
 		}
 		fmt.Fprintf(w, "\nnet:  %s ReduNet, %d layers, η = %g, ε² = %g, λ = %g", af.arch, p.Layers, p.Eta, p.EpsSq, p.Lambda)
 		if af.arch != "vector" && af.lift != "none" {
-			fmt.Fprintf(w, ", lift %d→%d channels, kernel %d, seed %d", cin, af.channels, af.kernel, af.seed)
+			fmt.Fprintf(w, ", lift %d→%d channels, kernel %d, seed %d", d.Channels(), af.channels, af.kernel, af.seed)
 		}
 		fmt.Fprintln(w)
 		fmt.Fprintln(w)
 
-		meta := af.meta()
-		meta["data"], meta["classes"], meta["train_per_class"] = data.source, data.classes, fmt.Sprint(trainPer)
-		meta["created"] = time.Now().UTC().Format(time.RFC3339)
-		x := &experiment{train: train, evals: evalSets, inCh: cin, shape: shape, af: af, params: p, keep: out != "",
-			shiftedTrain: shiftedTrain, evalRates: reportDir != "", rank: rank, knnK: knnK, meta: meta, w: w, ctx: ctx, e: e, quiet: quiet || jsonOut}
-		res, err := x.run()
+		meta := map[string]string{"arch": af.arch, "data": data.source, "classes": data.classes, "train_per_class": fmt.Sprint(trainPer),
+			"created": time.Now().UTC().Format(time.RFC3339)}
+		opt := experiment.Options{Seed: af.seed, Workers: af.workers, Keep: out != "", EvalRates: reportDir != "",
+			ShiftedTrain: shiftedTrain, Neighbours: knnK, Meta: meta}
+		done := watchRun(e, quiet || jsonOut, w, p.Layers, &opt)
+		res, err := experiment.Run(ctx, cfg, d, opt)
+		done()
 		if err != nil {
 			return err
 		}
-		rep.Input, rep.Layers, rep.Dim, rep.Accuracy = res.trace.Input, res.layers, res.dim, res.acc
-		for k, v := range res.seconds {
+		rep.Input, rep.Layers, rep.Dim, rep.Accuracy = res.Input, res.Layers, res.Dim, res.Accuracy
+		for k, v := range res.Seconds {
 			rep.Seconds[k] = v
 		}
-		model := res.model
 		if out != "" {
 			t2 := time.Now()
-			if err := model.Save(out, redunet.SaveOptions{Float32: float32}); err != nil {
+			if err := res.Model.Save(out, redunet.SaveOptions{Float32: float32}); err != nil {
 				return err
 			}
 			rep.Model = out
@@ -209,21 +196,10 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			printAccuracy(w, rep.Accuracy)
 		}
 		if reportDir != "" {
-			cfg := reproConfig{Name: "train", Description: "redunet train on " + data.source, Arch: af.arch, Data: data.source,
-				Classes: data.classes, TrainPer: trainPer, TestPer: testPer, Shifts: shifts == "all", Layers: p.Layers,
-				Eta: p.Eta, EpsSq: p.EpsSq, Lambda: p.Lambda, Rank: rank}
-			if af.arch != "vector" {
-				cfg.Lift, cfg.Channels, cfg.Kernel = af.lift, af.channels, af.kernel
-				if af.arch == "conv1d" {
-					cfg.Radii, cfg.Angles = af.radii, af.angles
-				}
-			}
-			rr := reproResults{Config: cfg, Scale: "custom", Data: data.source, Input: res.trace.Input, Layers: res.layers,
-				Accuracy: res.acc, Seconds: rep.Seconds, Samples: map[string]int{"train": train.Len()}, GoMaxProcs: af.workers}
-			for _, s := range evalSets {
-				rr.Samples[s.Name] = s.Len()
-			}
-			if err := saveReport(reportDir, &rr, train, evalSets, res, t0); err != nil {
+			// The report shares the timings, which saving it completes.
+			rr := &experiment.Report{Config: cfg, Scale: "custom", Data: data.source, Input: res.Input, Layers: res.Layers,
+				Accuracy: res.Accuracy, Seconds: rep.Seconds, Samples: res.Samples(), Workers: af.workers}
+			if err := experiment.SaveReport(reportDir, rr, res, t0); err != nil {
 				return err
 			}
 			fmt.Fprintf(w, "wrote %s/report.md, results.json and %d figures\n", reportDir, len(rr.Figures))

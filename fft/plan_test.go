@@ -4,7 +4,6 @@ import (
 	"fmt"
 	"math"
 	"math/cmplx"
-	"math/rand/v2"
 	"strings"
 	"testing"
 
@@ -13,115 +12,30 @@ import (
 	"github.com/redunet-go/redunet/fft"
 )
 
-// tol is the relative tolerance of every comparison in this file, relative
-// to the largest magnitude of the expected values. Both our transforms
-// (gonum's fftpack port) and the oracle (go-dsp's radix-2 FFT, and Bluestein's
-// algorithm for other lengths) are double-precision FFTs. For power-of-two
-// and smooth lengths their errors are about 1e-16·log N, i.e. ~1e-15 here;
-// two paths are worse and were measured against a direct O(N²) DFT: go-dsp's
-// Bluestein (4e-14 at T=200, 8e-14 at T=150) and fftpack's generic pass for a
-// large prime factor (1e-13 forward, 2e-13 round trip at T=257). 1e-12 keeps
-// a margin of 5× over the worst of these while still catching any wrong
-// twiddle, sign, scale or bin, which give errors of order 1.
-const tol = 1e-12
+// This file tests Plan on 1-D and 2-D shapes; nd_test.go on higher ranks.
 
-// sizes1D are the 1-D lengths tested: every length 1..40 (all small primes,
-// odd and even lengths and the degenerate 1 and 2), then powers of two, the
-// paper's T=150 and T=200, and the prime 257.
-var sizes1D = func() []int {
-	var s []int
-	for n := 1; n <= 40; n++ {
-		s = append(s, n)
-	}
-	return append(s, 64, 100, 128, 150, 200, 256, 257)
-}()
-
-// sizes2D are the 2-D shapes tested: degenerate, odd/even mixes, the MNIST
-// 28×28 and CIFAR 32×32 images, and single rows and columns.
-var sizes2D = [][2]int{
-	{1, 1}, {1, 2}, {2, 1}, {2, 2}, {3, 4}, {4, 3}, {5, 5}, {7, 9}, {9, 7},
-	{6, 10}, {28, 28}, {32, 32}, {28, 15}, {16, 1}, {1, 16}, {1, 15}, {13, 1},
-}
-
-func newRand() *rand.Rand { return rand.New(rand.NewPCG(1, 2)) }
-
-func randReal(rnd *rand.Rand, n int) []float64 {
-	x := make([]float64, n)
-	for i := range x {
-		x[i] = rnd.NormFloat64()
-	}
-	return x
-}
-
-func randComplex(rnd *rand.Rand, n int) []complex128 {
-	x := make([]complex128, n)
-	for i := range x {
-		x[i] = complex(rnd.NormFloat64(), rnd.NormFloat64())
-	}
-	return x
-}
-
-// maxAbsComplex returns max_i |x[i]|.
-func maxAbsComplex(x []complex128) float64 {
-	var m float64
-	for _, v := range x {
-		m = math.Max(m, cmplx.Abs(v))
-	}
-	return m
-}
-
-func maxAbsReal(x []float64) float64 {
-	var m float64
-	for _, v := range x {
-		m = math.Max(m, math.Abs(v))
-	}
-	return m
-}
-
-// checkComplex reports whether got equals want to tol relative to the
-// largest magnitude in want (a norm-wise relative error: single small bins
-// carry absolute, not relative, rounding errors).
-func checkComplex(t *testing.T, name string, got, want []complex128) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: length %d, want %d", name, len(got), len(want))
-	}
-	scale := math.Max(maxAbsComplex(want), 1)
-	for i := range got {
-		if d := cmplx.Abs(got[i] - want[i]); d > tol*scale || math.IsNaN(d) {
-			t.Errorf("%s: bin %d = %v, want %v (|diff| = %.3g)", name, i, got[i], want[i], d)
-			return
-		}
-	}
-}
-
-func checkReal(t *testing.T, name string, got, want []float64) {
-	t.Helper()
-	if len(got) != len(want) {
-		t.Fatalf("%s: length %d, want %d", name, len(got), len(want))
-	}
-	scale := math.Max(maxAbsReal(want), 1)
-	for i := range got {
-		if d := math.Abs(got[i] - want[i]); d > tol*scale || math.IsNaN(d) {
-			t.Errorf("%s: element %d = %v, want %v (|diff| = %.3g)", name, i, got[i], want[i], d)
-			return
-		}
-	}
-}
-
-func TestPlan1DSizes(t *testing.T) {
+func TestPlanSizes(t *testing.T) {
 	for _, n := range sizes1D {
-		p := fft.NewPlan1D(n)
-		if p.Len() != n || p.Bins() != n/2+1 || len(p.Weights()) != n/2+1 {
-			t.Errorf("T=%d: Len=%d Bins=%d len(Weights)=%d", n, p.Len(), p.Bins(), len(p.Weights()))
+		p := fft.NewPlan(fft.Shape{n})
+		if p.Len() != n || p.Bins() != n/2+1 || len(p.Weights()) != n/2+1 || p.Shape().String() != fmt.Sprint(n) {
+			t.Errorf("T=%d: Len=%d Bins=%d len(Weights)=%d Shape=%v", n, p.Len(), p.Bins(), len(p.Weights()), p.Shape())
 		}
 	}
 	for _, s := range sizes2D {
 		h, w := s[0], s[1]
-		p := fft.NewPlan2D(h, w)
-		if p.H() != h || p.W() != w || p.Len() != h*w || p.Bins() != h*(w/2+1) || len(p.Weights()) != p.Bins() {
-			t.Errorf("%d×%d: H=%d W=%d Len=%d Bins=%d len(Weights)=%d", h, w, p.H(), p.W(), p.Len(), p.Bins(), len(p.Weights()))
+		p := fft.NewPlan(fft.Shape{h, w})
+		sh := p.Shape()
+		if len(sh) != 2 || sh[0] != h || sh[1] != w || p.Len() != h*w || p.Bins() != h*(w/2+1) || len(p.Weights()) != p.Bins() {
+			t.Errorf("%d×%d: Shape=%v Len=%d Bins=%d len(Weights)=%d", h, w, sh, p.Len(), p.Bins(), len(p.Weights()))
 		}
+	}
+	// The plan keeps its own copy of the shape and hands out copies.
+	s := fft.Shape{3, 4}
+	p := fft.NewPlan(s)
+	s[0] = 5
+	p.Shape()[1] = 7
+	if got := p.Shape().String(); got != "3×4" {
+		t.Errorf("plan shape %s after changing the caller's slices, want 3×4", got)
 	}
 }
 
@@ -137,7 +51,7 @@ func TestForward1DGoDSP(t *testing.T) {
 		for k := range want {
 			want[k] = full[k] * complex(s, 0)
 		}
-		got := fft.NewPlan1D(n).Forward(nil, x)
+		got := fft.NewPlan(fft.Shape{n}).Forward(nil, x)
 		checkComplex(t, fmt.Sprintf("T=%d", n), got, want)
 	}
 }
@@ -162,7 +76,7 @@ func TestForward2DGoDSP(t *testing.T) {
 				want[u*wb+v] = full[u][v] * complex(s, 0)
 			}
 		}
-		got := fft.NewPlan2D(h, w).Forward(nil, x)
+		got := fft.NewPlan(fft.Shape{h, w}).Forward(nil, x)
 		checkComplex(t, fmt.Sprintf("%d×%d", h, w), got, want)
 	}
 }
@@ -170,7 +84,7 @@ func TestForward2DGoDSP(t *testing.T) {
 func TestRoundTrip1D(t *testing.T) {
 	rnd := newRand()
 	for _, n := range sizes1D {
-		p := fft.NewPlan1D(n)
+		p := fft.NewPlan(fft.Shape{n})
 		x := randReal(rnd, n)
 		X := p.Forward(nil, x)
 		saved := append([]complex128(nil), X...)
@@ -184,7 +98,7 @@ func TestRoundTrip2D(t *testing.T) {
 	rnd := newRand()
 	for _, sz := range sizes2D {
 		h, w := sz[0], sz[1]
-		p := fft.NewPlan2D(h, w)
+		p := fft.NewPlan(fft.Shape{h, w})
 		x := randReal(rnd, h*w)
 		X := p.Forward(nil, x)
 		saved := append([]complex128(nil), X...)
@@ -196,7 +110,7 @@ func TestRoundTrip2D(t *testing.T) {
 
 func TestWeights(t *testing.T) {
 	for _, n := range sizes1D {
-		w := fft.NewPlan1D(n).Weights()
+		w := fft.NewPlan(fft.Shape{n}).Weights()
 		for k, wk := range w {
 			want := 2.0
 			if k == 0 || 2*k == n {
@@ -209,7 +123,7 @@ func TestWeights(t *testing.T) {
 	}
 	for _, sz := range sizes2D {
 		h, wd := sz[0], sz[1]
-		wts := fft.NewPlan2D(h, wd).Weights()
+		wts := fft.NewPlan(fft.Shape{h, wd}).Weights()
 		wb := wd/2 + 1
 		for i, wk := range wts {
 			v := i % wb
@@ -223,29 +137,17 @@ func TestWeights(t *testing.T) {
 		}
 	}
 	// Weights returns a copy: changing it must not affect the plan.
-	p := fft.NewPlan1D(8)
+	p := fft.NewPlan(fft.Shape{8})
 	p.Weights()[1] = 99
 	if p.Weights()[1] != 2 {
 		t.Error("Weights returned the plan's own slice")
 	}
 }
 
-// parseval returns Σ x² and Σ w|X|².
-func parseval(x []float64, X []complex128, w []float64) (float64, float64) {
-	var sx, sX float64
-	for _, v := range x {
-		sx += v * v
-	}
-	for i, v := range X {
-		sX += w[i] * (real(v)*real(v) + imag(v)*imag(v))
-	}
-	return sx, sX
-}
-
 func TestParseval(t *testing.T) {
 	rnd := newRand()
 	for _, n := range sizes1D {
-		p := fft.NewPlan1D(n)
+		p := fft.NewPlan(fft.Shape{n})
 		x := randReal(rnd, n)
 		sx, sX := parseval(x, p.Forward(nil, x), p.Weights())
 		if math.Abs(sx-sX) > tol*sx {
@@ -254,7 +156,7 @@ func TestParseval(t *testing.T) {
 	}
 	for _, sz := range sizes2D {
 		h, w := sz[0], sz[1]
-		p := fft.NewPlan2D(h, w)
+		p := fft.NewPlan(fft.Shape{h, w})
 		x := randReal(rnd, h*w)
 		sx, sX := parseval(x, p.Forward(nil, x), p.Weights())
 		if math.Abs(sx-sX) > tol*sx {
@@ -268,7 +170,7 @@ func TestParseval(t *testing.T) {
 func TestSelfConjugate1D(t *testing.T) {
 	rnd := newRand()
 	for _, n := range sizes1D {
-		X := fft.NewPlan1D(n).Forward(nil, randReal(rnd, n))
+		X := fft.NewPlan(fft.Shape{n}).Forward(nil, randReal(rnd, n))
 		if imag(X[0]) != 0 {
 			t.Errorf("T=%d: imag X[0] = %v", n, imag(X[0]))
 		}
@@ -284,7 +186,7 @@ func TestSelfConjugate2D(t *testing.T) {
 	rnd := newRand()
 	for _, sz := range sizes2D {
 		h, w := sz[0], sz[1]
-		X := fft.NewPlan2D(h, w).Forward(nil, randReal(rnd, h*w))
+		X := fft.NewPlan(fft.Shape{h, w}).Forward(nil, randReal(rnd, h*w))
 		scale := math.Max(maxAbsComplex(X), 1)
 		wb := w/2 + 1
 		for _, v := range []int{0, w / 2} {
@@ -322,7 +224,7 @@ func TestInverseNonHermitian1D(t *testing.T) {
 		for i := range want {
 			want[i] = real(inv[i]) * s
 		}
-		got := fft.NewPlan1D(n).Inverse(nil, X)
+		got := fft.NewPlan(fft.Shape{n}).Inverse(nil, X)
 		checkReal(t, fmt.Sprintf("T=%d", n), got, want)
 	}
 }
@@ -355,7 +257,7 @@ func TestInverseNonHermitian2D(t *testing.T) {
 				want[r*w+c] = real(inv[r][c]) * s
 			}
 		}
-		got := fft.NewPlan2D(h, w).Inverse(nil, X)
+		got := fft.NewPlan(fft.Shape{h, w}).Inverse(nil, X)
 		checkReal(t, fmt.Sprintf("%d×%d", h, w), got, want)
 	}
 }
@@ -365,7 +267,7 @@ func TestInverseNonHermitian2D(t *testing.T) {
 func TestShift1D(t *testing.T) {
 	rnd := newRand()
 	for _, n := range sizes1D {
-		p := fft.NewPlan1D(n)
+		p := fft.NewPlan(fft.Shape{n})
 		x := randReal(rnd, n)
 		X := p.Forward(nil, x)
 		y := make([]float64, n)
@@ -390,7 +292,7 @@ func TestShift2D(t *testing.T) {
 	for _, sz := range sizes2D {
 		h, w := sz[0], sz[1]
 		wb := w/2 + 1
-		p := fft.NewPlan2D(h, w)
+		p := fft.NewPlan(fft.Shape{h, w})
 		x := randReal(rnd, h*w)
 		X := p.Forward(nil, x)
 		y := make([]float64, h*w)
@@ -415,82 +317,65 @@ func TestShift2D(t *testing.T) {
 }
 
 // TestClone checks that a clone computes the same transforms, bit for bit,
-// and does not share scratch with the original.
+// and does not share scratch with the original, in 1-D, 2-D and 3-D.
 func TestClone(t *testing.T) {
 	rnd := newRand()
-	p1 := fft.NewPlan1D(30)
-	q1 := p1.Clone()
-	x := randReal(rnd, 30)
-	a, b := p1.Forward(nil, x), q1.Forward(nil, x)
-	for i := range a {
-		if a[i] != b[i] {
-			t.Fatalf("1-D clone: bin %d = %v, want %v", i, b[i], a[i])
+	for _, shape := range []fft.Shape{{30}, {6, 10}, {4, 5, 6}} {
+		p := fft.NewPlan(shape)
+		q := p.Clone()
+		if q.Shape().String() != shape.String() {
+			t.Fatalf("%v: clone has shape %v", shape, q.Shape())
 		}
-	}
-	p2 := fft.NewPlan2D(6, 10)
-	q2 := p2.Clone()
-	if q2.H() != 6 || q2.W() != 10 {
-		t.Fatalf("2-D clone has shape %d×%d", q2.H(), q2.W())
-	}
-	y := randReal(rnd, 60)
-	c, d := p2.Forward(nil, y), q2.Forward(nil, y)
-	ci, di := p2.Inverse(nil, c), q2.Inverse(nil, d)
-	for i := range c {
-		if c[i] != d[i] {
-			t.Fatalf("2-D clone: bin %d = %v, want %v", i, d[i], c[i])
+		x := randReal(rnd, shape.Len())
+		c, d := p.Forward(nil, x), q.Forward(nil, x)
+		for i := range c {
+			if c[i] != d[i] {
+				t.Fatalf("%v clone: bin %d = %v, want %v", shape, i, d[i], c[i])
+			}
 		}
-	}
-	for i := range ci {
-		if ci[i] != di[i] {
-			t.Fatalf("2-D clone inverse: element %d = %v, want %v", i, di[i], ci[i])
+		// Interleave the two plans: scratch shared between them would show.
+		y := randReal(rnd, shape.Len())
+		e := p.Forward(nil, y)
+		ci, di := p.Inverse(nil, c), q.Inverse(nil, d)
+		ei := p.Inverse(nil, e)
+		for i := range ci {
+			if ci[i] != di[i] {
+				t.Fatalf("%v clone inverse: element %d = %v, want %v", shape, i, di[i], ci[i])
+			}
 		}
+		checkReal(t, fmt.Sprintf("%v interleaved round trip", shape), ei, y)
 	}
 }
 
 func TestNoAllocs(t *testing.T) {
 	rnd := newRand()
-	for _, n := range []int{1, 2, 7, 28, 200, 257} {
-		p := fft.NewPlan1D(n)
-		x := randReal(rnd, n)
-		X := make([]complex128, p.Bins())
-		if a := testing.AllocsPerRun(10, func() { p.Forward(X, x) }); a != 0 {
-			t.Errorf("T=%d: Forward allocates %v times", n, a)
-		}
-		if a := testing.AllocsPerRun(10, func() { p.Inverse(x, X) }); a != 0 {
-			t.Errorf("T=%d: Inverse allocates %v times", n, a)
-		}
-	}
-	for _, sz := range [][2]int{{1, 1}, {1, 16}, {16, 1}, {7, 9}, {28, 28}} {
-		p := fft.NewPlan2D(sz[0], sz[1])
+	for _, shape := range []fft.Shape{
+		{}, {1}, {2}, {7}, {28}, {200}, {257},
+		{1, 1}, {1, 16}, {16, 1}, {7, 9}, {28, 28},
+		{1, 1, 1}, {3, 1, 4}, {8, 8, 8}, {2, 3, 4, 5},
+	} {
+		p := fft.NewPlan(shape)
 		x := randReal(rnd, p.Len())
 		X := make([]complex128, p.Bins())
 		if a := testing.AllocsPerRun(10, func() { p.Forward(X, x) }); a != 0 {
-			t.Errorf("%v: Forward allocates %v times", sz, a)
+			t.Errorf("%v: Forward allocates %v times", shape, a)
 		}
 		if a := testing.AllocsPerRun(10, func() { p.Inverse(x, X) }); a != 0 {
-			t.Errorf("%v: Inverse allocates %v times", sz, a)
+			t.Errorf("%v: Inverse allocates %v times", shape, a)
 		}
 	}
 }
 
-// panics reports the panic message of f, or "" if f does not panic.
-func panics(f func()) (msg string) {
-	defer func() {
-		if r := recover(); r != nil {
-			msg = fmt.Sprint(r)
-		}
-	}()
-	f()
-	return ""
-}
-
 func TestPanics(t *testing.T) {
-	p1 := fft.NewPlan1D(8)
-	p2 := fft.NewPlan2D(3, 4)
+	p1 := fft.NewPlan(fft.Shape{8})
+	p2 := fft.NewPlan(fft.Shape{3, 4})
+	p3 := fft.NewPlan(fft.Shape{2, 3, 4})
+	p0 := fft.NewPlan(nil)
 	for name, f := range map[string]func(){
-		"NewPlan1D(0)":          func() { fft.NewPlan1D(0) },
-		"NewPlan2D(0,3)":        func() { fft.NewPlan2D(0, 3) },
-		"NewPlan2D(3,-1)":       func() { fft.NewPlan2D(3, -1) },
+		"NewPlan([0])":          func() { fft.NewPlan(fft.Shape{0}) },
+		"NewPlan([0 3])":        func() { fft.NewPlan(fft.Shape{0, 3}) },
+		"NewPlan([3 -1])":       func() { fft.NewPlan(fft.Shape{3, -1}) },
+		"NewPlan(huge)":         func() { fft.NewPlan(fft.Shape{1 << 16, 1 << 16}) },
 		"1-D Forward src":       func() { p1.Forward(nil, make([]float64, 7)) },
 		"1-D Forward dst":       func() { p1.Forward(make([]complex128, 4), make([]float64, 8)) },
 		"1-D Inverse src":       func() { p1.Inverse(nil, make([]complex128, 4)) },
@@ -499,6 +384,10 @@ func TestPanics(t *testing.T) {
 		"2-D Forward dst":       func() { p2.Forward(make([]complex128, 12), make([]float64, 12)) },
 		"2-D Inverse src":       func() { p2.Inverse(nil, make([]complex128, 12)) },
 		"2-D Inverse dst":       func() { p2.Inverse(make([]float64, 9), make([]complex128, 9)) },
+		"3-D Forward src":       func() { p3.Forward(nil, make([]float64, 23)) },
+		"3-D Inverse src":       func() { p3.Inverse(nil, make([]complex128, 24)) },
+		"scalar Forward src":    func() { p0.Forward(nil, nil) },
+		"scalar Inverse dst":    func() { p0.Inverse(make([]float64, 2), make([]complex128, 1)) },
 		"2-D Forward nil src":   func() { p2.Forward(nil, nil) },
 		"1-D Inverse nil src":   func() { p1.Inverse(nil, nil) },
 		"1-D Forward empty dst": func() { p1.Forward([]complex128{}, make([]float64, 8)) },
@@ -507,61 +396,5 @@ func TestPanics(t *testing.T) {
 		if !strings.HasPrefix(msg, "fft: ") {
 			t.Errorf("%s: panic %q, want an \"fft: \" panic", name, msg)
 		}
-	}
-}
-
-func BenchmarkForward1D(b *testing.B) {
-	for _, n := range []int{28, 200, 256} {
-		p := fft.NewPlan1D(n)
-		x := randReal(newRand(), n)
-		dst := make([]complex128, p.Bins())
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				p.Forward(dst, x)
-			}
-		})
-	}
-}
-
-func BenchmarkInverse1D(b *testing.B) {
-	for _, n := range []int{28, 200, 256} {
-		p := fft.NewPlan1D(n)
-		src := p.Forward(nil, randReal(newRand(), n))
-		dst := make([]float64, n)
-		b.Run(fmt.Sprint(n), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				p.Inverse(dst, src)
-			}
-		})
-	}
-}
-
-func BenchmarkForward2D(b *testing.B) {
-	for _, sz := range [][2]int{{28, 28}, {32, 32}} {
-		p := fft.NewPlan2D(sz[0], sz[1])
-		x := randReal(newRand(), p.Len())
-		dst := make([]complex128, p.Bins())
-		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				p.Forward(dst, x)
-			}
-		})
-	}
-}
-
-func BenchmarkInverse2D(b *testing.B) {
-	for _, sz := range [][2]int{{28, 28}, {32, 32}} {
-		p := fft.NewPlan2D(sz[0], sz[1])
-		src := p.Forward(nil, randReal(newRand(), p.Len()))
-		dst := make([]float64, p.Len())
-		b.Run(fmt.Sprintf("%dx%d", sz[0], sz[1]), func(b *testing.B) {
-			b.ReportAllocs()
-			for b.Loop() {
-				p.Inverse(dst, src)
-			}
-		})
 	}
 }

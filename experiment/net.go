@@ -1,0 +1,155 @@
+package experiment
+
+// This file is the seam between the protocol and the network package: every
+// call into package redunet (and the lift of package conv) that this
+// package makes is here, so that a change of the network's API is an edit
+// of this file only. The rest of the package uses redunet's plain types
+// (Params, Rates, LayerResult, Model, Preprocess) and calls nothing.
+
+import (
+	"context"
+	"fmt"
+
+	"github.com/redunet-go/redunet/conv"
+	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/redunet"
+)
+
+// netSpec is the network a run builds and the model it makes of it.
+type netSpec struct {
+	layout Layout
+	// lift is "gaussian" or "none" (or empty: none), with its output
+	// channels, kernel size and seed.
+	lift             string
+	channels, kernel int
+	seed             uint64
+	params           redunet.Params
+	// keep keeps the training data of a vector net (to save it);
+	// evalRates records the rates of the first evaluation set at every
+	// layer.
+	keep, evalRates bool
+	workers         int
+	meta            map[string]string
+	preprocess      redunet.Preprocess
+}
+
+// built is what the construction pass gives the protocol.
+type built struct {
+	// input has the rates of the normalised training input.
+	input redunet.Rates
+	// train and evals are the network's input (normalised, lifted) and
+	// output on the training set and on every evaluation set, with the
+	// last layer's predictions.
+	train Split
+	evals []Split
+	model *redunet.Model
+}
+
+// build runs the construction pass of the network of spec on the laid-out
+// training set, applying every layer to the evaluation sets as soon as it
+// is built (construct-then-apply). onInput is called with the rates of the
+// normalised input, onLayer after every layer.
+func build(ctx context.Context, train *datasets.Set, evals []*datasets.Set, spec netSpec, onInput func(redunet.Rates), onLayer func(redunet.LayerResult)) (*built, error) {
+	k := len(train.Classes)
+	var evalX [][]float64
+	for _, s := range evals {
+		evalX = append(evalX, s.X)
+	}
+	vector := spec.layout.Arch == Vector
+	// A convolutional net keeps its training data for its prepared (lifted)
+	// training input, the raw input of the evaluation.
+	opt := redunet.BuildOptions{Keep: spec.keep || !vector, Eval: evalX, Workers: spec.workers, OnInput: onInput, OnLayer: onLayer}
+	if spec.evalRates && len(evals) > 0 {
+		opt.EvalLabels = [][]int{evals[0].Labels}
+	}
+	var r *redunet.Result
+	var err error
+	if vector {
+		r, err = redunet.BuildVector(ctx, train.X, train.Dim(), train.Labels, k, spec.params, opt)
+	} else {
+		inCh, signal := spec.layout.Signal(train.Shape)
+		var lift *conv.Lift
+		switch spec.lift {
+		case "gaussian":
+			if lift, err = conv.NewGaussianLift(inCh, spec.channels, spec.kernel, len(signal), spec.seed); err != nil {
+				return nil, err
+			}
+		case "", "none":
+		default:
+			return nil, fmt.Errorf("experiment: lift %q: want gaussian or none", spec.lift)
+		}
+		r, err = redunet.BuildMulti(ctx, train.X, inCh, signal, train.Labels, k, lift, spec.params, opt)
+	}
+	if err != nil {
+		return nil, err
+	}
+	b := &built{input: r.Input,
+		model: &redunet.Model{Classes: train.Classes, InputShape: train.Shape, Preprocess: spec.preprocess, Meta: spec.meta, Net: r.Net}}
+	b.train = Split{Name: TrainSet, Raw: train.X, Features: r.Features, Labels: train.Labels}
+	if n := len(r.Layers); n > 0 {
+		b.train.Predicted = r.Layers[n-1].Predicted
+	}
+	for i, s := range evals {
+		sp := Split{Name: s.Name, Raw: s.X, Features: r.Eval[i], Labels: s.Labels}
+		if r.EvalPredicted != nil {
+			sp.Predicted = r.EvalPredicted[i]
+		}
+		b.evals = append(b.evals, sp)
+	}
+	if !vector {
+		// The raw input of a convolutional net is the lifted one. That of
+		// the evaluation sets is recomputed here rather than kept through
+		// the construction pass, whose memory peak it would raise.
+		b.train.Raw = r.Net.TrainInput
+		for i := range b.evals {
+			if b.evals[i].Raw, err = r.Net.Prepare(b.evals[i].Raw); err != nil {
+				return nil, err
+			}
+		}
+	}
+	return b, nil
+}
+
+// modelArch returns the architecture of a model's network.
+func modelArch(m *redunet.Model) Arch { return Arch(m.Arch()) }
+
+// Apply applies a saved model to sets laid out as the model takes them
+// (ForModel): it returns the training split (the model's normalised, and
+// for a convolutional net lifted, training input; its training features;
+// labels; the last layer's predictions) and one split per set, named after
+// it, ready for Evaluate and ShiftedTrain. workers is the number of
+// goroutines (0: all cores); the results do not depend on it.
+//
+// The layers are rebuilt one at a time from the model's training input as
+// they are applied, which costs one construction pass.
+func Apply(ctx context.Context, m *redunet.Model, sets []*datasets.Set, workers int) (train Split, evals []Split, err error) {
+	n := m.Net
+	if n == nil {
+		return Split{}, nil, fmt.Errorf("experiment: the model has no network")
+	}
+	n.Workers = workers
+	xs := make([][]float64, len(sets))
+	for i, s := range sets {
+		xs[i] = s.X
+	}
+	// Transform rebuilds the layers from the training input, which also
+	// gives the training features.
+	feats, yh, err := n.Transform(ctx, xs...)
+	if err != nil {
+		return Split{}, nil, err
+	}
+	train = Split{Name: TrainSet, Raw: n.TrainInput, Features: n.Final, Labels: n.Labels, Predicted: n.TrainPredicted}
+	evals = make([]Split, len(sets))
+	for i, s := range sets {
+		evals[i] = Split{Name: s.Name, Raw: s.X, Features: feats[i], Labels: s.Labels}
+		if yh != nil {
+			evals[i].Predicted = yh[i]
+		}
+		if modelArch(m) != Vector {
+			if evals[i].Raw, err = n.Prepare(s.X); err != nil {
+				return Split{}, nil, err
+			}
+		}
+	}
+	return train, evals, nil
+}

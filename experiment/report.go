@@ -1,0 +1,276 @@
+package experiment
+
+import (
+	"encoding/json"
+	"fmt"
+	"io"
+	"maps"
+	"math"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"time"
+
+	"github.com/redunet-go/redunet/internal/atomicfile"
+	"github.com/redunet-go/redunet/redunet"
+	"github.com/redunet-go/redunet/report"
+)
+
+// Report is the report of a run: what results.json holds and report.md
+// shows.
+//
+// Accuracy lists the cells the protocol produced and no others: a cell that
+// does not apply (Own on the raw input, the shifts* protocol of a vector
+// net) is absent rather than written as a placeholder, and every value is a
+// finite accuracy in [0, 1], so results.json is valid JSON. report.md
+// shows an absent cell as "–", and the accuracy figure draws no bar for it.
+type Report struct {
+	Config Config `json:"config"`
+	// Scale is Paper, Small, or "custom" for a configuration of one's own.
+	Scale string `json:"scale"`
+	// Data is the data source.
+	Data     string        `json:"data"`
+	Input    redunet.Rates `json:"input_rates"`
+	Layers   []Layer       `json:"layers"`
+	Accuracy []Accuracy    `json:"accuracy"`
+	// Figures are the file names of the figures, in the report's directory.
+	Figures []string `json:"figures"`
+	// Seconds are the times of the steps, by name.
+	Seconds map[string]float64 `json:"seconds"`
+	// Samples are the numbers of samples of every set, by name.
+	Samples map[string]int `json:"samples"`
+	// Workers is the number of goroutines asked for (0: all cores).
+	Workers int `json:"workers"`
+}
+
+// errWriter writes formatted text to w until the first error, which it
+// keeps.
+type errWriter struct {
+	w   io.Writer
+	err error
+}
+
+func (e *errWriter) printf(format string, args ...any) {
+	if e.err == nil {
+		_, e.err = fmt.Fprintf(e.w, format, args...)
+	}
+}
+
+// WriteReport writes the report as Markdown (report.md): the configuration,
+// the accuracy table (one row per classifier of Classifiers, one column per
+// set and input, "–" where there is no cell), the rates of the input and of
+// the first, middle and last layer with the closed-form limits if any, the
+// figures and the timings. It returns the first error of w.
+func WriteReport(w io.Writer, r *Report) error {
+	e := &errWriter{w: w}
+	c := r.Config
+	e.printf("# %s (%s scale)\n\n%s.\n\n", c.Name, r.Scale, c.Description)
+	e.printf("## Configuration\n\n| | |\n|---|---|\n")
+	e.printf("| data | %s |\n| architecture | %s |\n", r.Data, c.Arch)
+	if c.Classes != "" {
+		e.printf("| classes | %s |\n", c.Classes)
+	}
+	for _, k := range slices.Sorted(maps.Keys(r.Samples)) {
+		e.printf("| %s samples | %d |\n", k, r.Samples[k])
+	}
+	if c.Arch != Vector {
+		if c.Lift == "gaussian" {
+			e.printf("| lift | Gaussian, → %d channels, kernel %d |\n", c.Channels, c.Kernel)
+		}
+		if c.Radii > 0 && strings.HasPrefix(c.Data, "mnist") {
+			e.printf("| polar transform | %d radii × %d angles |\n", c.Radii, c.Angles)
+		}
+	}
+	e.printf("| layers | %d |\n| η | %g |\n| ε² | %g |\n| λ | %g |\n| nearest-subspace rank | %d |\n\n", c.Layers, c.Eta, c.EpsSq, c.Lambda, c.Rank)
+
+	e.printf("## Accuracy\n\n")
+	cols, vals := Table(r.Accuracy)
+	e.printf("| classifier | %s |\n|---|%s\n", strings.Join(cols, " | "), strings.Repeat("---|", len(cols)))
+	for _, name := range Classifiers() {
+		e.printf("| %s |", name)
+		for _, v := range vals[name] {
+			if math.IsNaN(v) {
+				e.printf(" – |")
+			} else {
+				e.printf(" %.4f |", v)
+			}
+		}
+		e.printf("\n")
+	}
+	if _, ok := r.Samples[ShiftsSet]; ok {
+		e.printf("\n*shifts*: the all-shifts test set, against classifiers fit on the unshifted training samples; *shifts\\**: against classifiers fit on every training sample at every shift.\n")
+	}
+	e.printf("\n## Rates (true labels, nats)\n\n| | ΔR | R | Rc |\n|---|---|---|---|\n")
+	e.printf("| input | %.6f | %.6f | %.6f |\n", r.Input.DeltaR, r.Input.R, r.Input.Rc)
+	if n := len(r.Layers); n > 0 {
+		last := -1
+		for _, i := range []int{0, n/2 - 1, n - 1} {
+			if i <= last {
+				continue
+			}
+			last = i
+			l := r.Layers[i]
+			e.printf("| layer %d | %.6f | %.6f | %.6f |\n", l.Layer, l.True.DeltaR, l.True.R, l.True.Rc)
+		}
+	}
+	for _, l := range c.Limits {
+		// The limits are named "R limit …", "Rc limit …", "ΔR limit".
+		cols := [3]string{}
+		switch {
+		case strings.HasPrefix(l.Name, "ΔR"):
+			cols[0] = fmt.Sprintf("%.4f", l.Y)
+		case strings.HasPrefix(l.Name, "Rc"):
+			cols[2] = fmt.Sprintf("%.4f", l.Y)
+		default:
+			cols[1] = fmt.Sprintf("%.4f", l.Y)
+		}
+		e.printf("| closed-form limit (%s) | %s | %s | %s |\n", l.Name, cols[0], cols[1], cols[2])
+	}
+	e.printf("\n## Figures\n\n")
+	for _, f := range r.Figures {
+		e.printf("![%s](%s)\n\n", f, f)
+	}
+	e.printf("## Timings (seconds)\n\n")
+	for _, k := range slices.Sorted(maps.Keys(r.Seconds)) {
+		e.printf("- %s: %.1f\n", k, r.Seconds[k])
+	}
+	return e.err
+}
+
+// WriteResults writes the report as indented JSON (results.json). It
+// returns the first error of w.
+func WriteResults(w io.Writer, r *Report) error {
+	enc := json.NewEncoder(w)
+	enc.SetIndent("", "  ")
+	return enc.Encode(r)
+}
+
+// Figures draws the figures of a run into dir (which must exist) and
+// returns their file names:
+//
+//   - rates.png: ΔR, R and Rc of the training features per layer (true
+//     labels), with the closed-form limits of cfg if any;
+//   - rates-test.png: the same for the first evaluation set, when the run
+//     recorded them (Options.EvalRates);
+//   - heatmap-raw.png, heatmap-features.png: |cos| between the training
+//     samples, raw input and features;
+//   - shift-similarity.png: histograms of |cos| between the all-shifts set
+//     and the training samples, same class and other class, raw and
+//     features, when there is an all-shifts set;
+//   - accuracy.png: the accuracy table as bars, one group per set and
+//     input, one bar per classifier, none where there is no cell.
+//
+// Each file is written atomically; Figures returns the first error.
+func Figures(dir string, cfg Config, res *Result) ([]string, error) {
+	var names []string
+	add := func(name string, err error) error {
+		if err == nil {
+			names = append(names, name)
+		}
+		return err
+	}
+	n := len(res.Layers)
+	x := make([]float64, n+1)
+	series := map[string][]float64{}
+	for i := range x {
+		x[i] = float64(i)
+	}
+	push := func(key string, v float64) { series[key] = append(series[key], v) }
+	in := res.Input
+	push("ΔR (train)", in.DeltaR)
+	push("R (train)", in.R)
+	push("Rc (train)", in.Rc)
+	for _, l := range res.Layers {
+		push("ΔR (train)", l.True.DeltaR)
+		push("R (train)", l.True.R)
+		push("Rc (train)", l.True.Rc)
+		if len(l.Eval) > 0 {
+			push("ΔR (test)", l.Eval[0].DeltaR)
+			push("R (test)", l.Eval[0].R)
+			push("Rc (test)", l.Eval[0].Rc)
+		}
+	}
+	var ss []report.Series
+	for _, key := range []string{"ΔR (train)", "R (train)", "Rc (train)"} {
+		ss = append(ss, report.Series{Name: key, Y: series[key]})
+	}
+	err := add("rates.png", report.CurvesWithRefs(filepath.Join(dir, "rates.png"),
+		cfg.Name+": coding rates per layer (true labels)", "layer", "nats", x, ss, cfg.Limits))
+	if err != nil {
+		return nil, err
+	}
+	// The test curves start at layer 1.
+	if len(series["ΔR (test)"]) == n && n > 0 {
+		var ts []report.Series
+		for _, key := range []string{"ΔR (test)", "R (test)", "Rc (test)"} {
+			ts = append(ts, report.Series{Name: key, Y: series[key]})
+		}
+		if err := add("rates-test.png", report.CurvesWithRefs(filepath.Join(dir, "rates-test.png"),
+			cfg.Name+": coding rates of the test features", "layer", "nats", x[1:], ts, nil)); err != nil {
+			return nil, err
+		}
+	}
+	d, tr := res.Dim, res.Train
+	if err := add("heatmap-raw.png", report.SimilarityHeatmap(filepath.Join(dir, "heatmap-raw.png"),
+		cfg.Name+": |cos| between training inputs", tr.Raw, d, tr.Labels)); err != nil {
+		return nil, err
+	}
+	if err := add("heatmap-features.png", report.SimilarityHeatmap(filepath.Join(dir, "heatmap-features.png"),
+		cfg.Name+": |cos| between training features", tr.Features, d, tr.Labels)); err != nil {
+		return nil, err
+	}
+	for _, s := range res.Evals {
+		if s.Name != ShiftsSet {
+			continue
+		}
+		rs, rd := report.CrossSimilarities(s.Raw, s.Labels, tr.Raw, tr.Labels, d)
+		fs, fd := report.CrossSimilarities(s.Features, s.Labels, tr.Features, tr.Labels, d)
+		if err := add("shift-similarity.png", report.SimilarityHistogram(filepath.Join(dir, "shift-similarity.png"),
+			cfg.Name+": |cos|, all-shifts test vs training",
+			report.HistGroup{Name: "input, same class", Values: rs}, report.HistGroup{Name: "input, other class", Values: rd},
+			report.HistGroup{Name: "features, same class", Values: fs}, report.HistGroup{Name: "features, other class", Values: fd})); err != nil {
+			return nil, err
+		}
+	}
+	cols, vals := Table(res.Accuracy)
+	if len(cols) > 0 {
+		var groups []report.Series
+		for _, c := range Classifiers() {
+			groups = append(groups, report.Series{Name: c, Y: vals[c]})
+		}
+		// "set/input" on two lines, so that eight groups fit side by side.
+		labels := make([]string, len(cols))
+		for i, c := range cols {
+			labels[i] = strings.Replace(c, "/", "\n", 1)
+		}
+		if err := add("accuracy.png", report.Bars(filepath.Join(dir, "accuracy.png"), cfg.Name+": accuracy", labels, groups)); err != nil {
+			return nil, err
+		}
+	}
+	return names, nil
+}
+
+// SaveReport writes the report of a run into dir, created if needed: the
+// figures (Figures, recorded in r.Figures), results.json and report.md,
+// each file atomically. It records the time the figures took as
+// r.Seconds["figures"], and the time since started as r.Seconds["total"].
+func SaveReport(dir string, r *Report, res *Result, started time.Time) error {
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return err
+	}
+	if r.Seconds == nil {
+		r.Seconds = map[string]float64{}
+	}
+	t := time.Now()
+	var err error
+	if r.Figures, err = Figures(dir, r.Config, res); err != nil {
+		return err
+	}
+	r.Seconds["figures"] = time.Since(t).Seconds()
+	r.Seconds["total"] = time.Since(started).Seconds()
+	if err := atomicfile.Write(filepath.Join(dir, "results.json"), func(w io.Writer) error { return WriteResults(w, r) }); err != nil {
+		return err
+	}
+	return atomicfile.Write(filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteReport(w, r) })
+}

@@ -1,0 +1,269 @@
+package redunet
+
+import (
+	"fmt"
+	"slices"
+
+	"github.com/redunet-go/redunet/conv"
+	"github.com/redunet-go/redunet/fft"
+)
+
+// This file is the public face of the three stages of a layer, which the
+// single-machine construction pass (Net.Build) composes and which an
+// out-of-core or distributed run calls on shards of samples:
+//
+//	b := net.Encode(x)              // lift, normalise, transform: a Batch per shard
+//	s := net.Statistics(b, labels)  // (a) per-bin sums per class and in total
+//	s.Merge(t)                      //     … added over shards
+//	layer := net.Factor(s)          // (b) per-bin factorisation: the operators
+//	yhat := layer.Apply(b, pi)      // (c) per sample: features in place, ŷ, π̂
+//	x' := net.Decode(b)             // back to the signal domain
+
+// Batch is a set of samples in the basis where the layers act, ready for
+// the stages: the half spectra of their (lifted, normalised) signals, one
+// C×M block per kept frequency bin, or for a net with a single real bin (a
+// vector net) the samples themselves. Apply moves a Batch in place.
+type Batch struct {
+	c *blocks[complex128]
+	r *blocks[float64]
+}
+
+// Len returns the number of samples M.
+func (b *Batch) Len() int {
+	if b.r != nil {
+		return b.r.m
+	}
+	return b.c.m
+}
+
+// Stats are stage (a) of a layer: for one set of samples and its labels,
+// per frequency bin, the Gram sum Σ_g(p) = Σ_{i∈g} V_i(p)V_i(p)ᴴ of every
+// group g (all samples, then each class) and the group sizes — or, for a
+// group with fewer samples than channels, the samples themselves, which
+// give the same operators more cheaply. Stats of disjoint sets of samples
+// add (Merge), so a layer can be built from shards.
+type Stats struct {
+	c *stats[complex128]
+	r *stats[float64]
+}
+
+// Counts returns the number of samples of each class.
+func (s *Stats) Counts() []int {
+	if s.r != nil {
+		return s.r.counts()
+	}
+	return s.c.counts()
+}
+
+// Merge adds the statistics t of other samples, under the same net and
+// labels 0…K−1, to s. t must not be used afterwards (s may share its
+// memory). The sum does not depend on how the samples were split, up to
+// rounding.
+func (s *Stats) Merge(t *Stats) error {
+	switch {
+	case s.r != nil && t.r != nil:
+		return s.r.merge(realKernels{}, t.r)
+	case s.c != nil && t.c != nil:
+		return s.c.merge(complexKernels{}, t.c)
+	}
+	return fmt.Errorf("redunet: merging statistics of different kinds of net")
+}
+
+// Layer is stage (b) of a layer, its operators: per bin E(p) = α(I + α·Σ(p))⁻¹
+// and C_j(p) = α_j(I + α_j·Σ_j(p))⁻¹ with α = C/(m·ε²), α_j = C/(m_j·ε²),
+// and the class fractions γ_j = m_j/m; and the rates of the samples they were
+// built from.
+type Layer struct {
+	params  Params
+	workers int
+	rates   Rates
+	c       *layerOps[complex128]
+	r       *layerOps[float64]
+	// scratch of Apply, kept across calls
+	sc *forwardScratch[complex128]
+	sr *forwardScratch[float64]
+}
+
+// InputRates returns R, Rc and ΔR (true labels) of the samples the layer
+// was built from.
+func (l *Layer) InputRates() Rates { return l.rates }
+
+// Operator returns the C×C operator of group g at bin p, densely (a copy):
+// g = 0 is E, g = 1+j is C_j. For a vector net (one real bin) the values are
+// real.
+func (l *Layer) Operator(g, p int) []complex128 {
+	if l.r != nil {
+		d := denseOp(realKernels{}, l.r, g, p)
+		out := make([]complex128, len(d))
+		for i, v := range d {
+			out[i] = complex(v, 0)
+		}
+		return out
+	}
+	return denseOp(complexKernels{}, l.c, g, p)
+}
+
+// Gamma returns the class fractions γ_j = m_j/m (a copy).
+func (l *Layer) Gamma() []float64 {
+	if l.r != nil {
+		return slices.Clone(l.r.gamma)
+	}
+	return slices.Clone(l.c.gamma)
+}
+
+func denseOp[T scalar](k kernels[T], lo *layerOps[T], g, p int) []T {
+	c, op := lo.c, lo.ops[g]
+	d := make([]T, c*c)
+	switch {
+	case op.dense != nil:
+		copy(d, op.dense[p*c*c:(p+1)*c*c])
+	case op.r > 0:
+		k.gram(d, op.yh[p*c*op.r:(p+1)*c*op.r], c, op.r, -op.a*op.a)
+		k.addDiag(d, c, op.a)
+	}
+	return d
+}
+
+// Apply is stage (c): it moves every sample of b through the layer in place
+// (z ← normalise(z + η·(E z − Σ_j γ_j·π̂_j·C_j z)), π̂ = softmax(−λ·‖C_j z‖))
+// and returns ŷ = argmax π̂; it writes π̂ (M×K, rows sum to 1) to pi unless
+// pi is nil. Samples are independent: any split of a set into batches gives
+// the same result. Apply is not safe for concurrent use (it keeps scratch).
+func (l *Layer) Apply(b *Batch, pi []float64) []int {
+	if (l.r != nil) != (b.r != nil) {
+		panic("redunet: Layer.Apply: a batch of another kind of net")
+	}
+	k := len(l.Gamma())
+	if pi != nil && len(pi) != b.Len()*k {
+		panic(fmt.Sprintf("redunet: Layer.Apply: len(pi) = %d, want %d", len(pi), b.Len()*k))
+	}
+	if l.r != nil {
+		if l.r.c != b.r.c {
+			panic("redunet: Layer.Apply: channel mismatch")
+		}
+		if l.sr == nil {
+			l.sr = new(forwardScratch[float64])
+		}
+		return forward(realKernels{}, b.r, l.r, l.params, l.workers, pi, l.sr)
+	}
+	if l.c.c != b.c.c || len(l.c.w) != len(b.c.w) {
+		panic("redunet: Layer.Apply: channel or bin mismatch")
+	}
+	if l.sc == nil {
+		l.sc = new(forwardScratch[complex128])
+	}
+	return forward(complexKernels{}, b.c, l.c, l.params, l.workers, pi, l.sc)
+}
+
+// realBins reports whether the net's transform has a single real bin (every
+// signal axis of size 1, a vector net in particular): then the real backend
+// is used.
+func (n *Net) realBins() bool { return n.Shape.Len() == 1 }
+
+// Encode prepares m samples of InChannels×Shape values (lift, normalise)
+// and transforms them to the basis of the layers: stage (a)'s input.
+func (n *Net) Encode(x []float64) (*Batch, error) {
+	z, err := n.prepare(x)
+	if err != nil {
+		return nil, err
+	}
+	return n.encodePrepared(z, nil), nil
+}
+
+// encodePrepared transforms prepared samples; t is the transformer to use
+// (nil: a new one).
+func (n *Net) encodePrepared(z []float64, t *conv.Transformer) *Batch {
+	per := n.C * n.Shape.Len()
+	m := len(z) / per
+	if n.realBins() {
+		// The real backend's blocks are sample-major: the samples as they are
+		// (copied: the batch is moved in place).
+		return &Batch{r: &blocks[float64]{m: m, c: n.C, w: []float64{1}, data: slices.Clone(z)}}
+	}
+	if t == nil {
+		t = conv.NewTransformer(n.Shape, n.workers())
+	}
+	s := t.Forward(nil, z, m, n.C)
+	return &Batch{c: &blocks[complex128]{m: m, c: n.C, w: s.W, data: s.Data}}
+}
+
+// Decode transforms a batch back to the signal domain and normalises every
+// sample: M×C×Shape values, the features.
+func (n *Net) Decode(b *Batch) []float64 { return n.decode(b, nil) }
+
+func (n *Net) decode(b *Batch, t *conv.Transformer) []float64 {
+	per := n.C * n.Shape.Len()
+	if b.r != nil {
+		z := slices.Clone(b.r.data)
+		normalizeRows(z, per)
+		return z
+	}
+	if t == nil {
+		t = conv.NewTransformer(n.Shape, n.workers())
+	}
+	s := &conv.Spectra{M: b.c.m, C: b.c.c, Shape: fft.Shape(n.Shape), Data: b.c.data, W: b.c.w}
+	z := t.Inverse(nil, s)
+	normalizeRows(z, per)
+	return z
+}
+
+// Statistics computes stage (a) of a layer on the batch b with labels in
+// 0…K−1 (one per sample).
+func (n *Net) Statistics(b *Batch, labels []int) (*Stats, error) {
+	if len(labels) != b.Len() {
+		return nil, fmt.Errorf("redunet: %d labels for %d samples", len(labels), b.Len())
+	}
+	for i, y := range labels {
+		if y < 0 || y >= n.K {
+			return nil, fmt.Errorf("redunet: label %d of sample %d is out of range 0..%d", y, i, n.K-1)
+		}
+	}
+	return n.statistics(b, classRows(labels, n.K)), nil
+}
+
+func (n *Net) statistics(b *Batch, classes [][]int) *Stats {
+	if b.r != nil {
+		return &Stats{r: statistics(realKernels{}, b.r, classes, n.Shape.Len(), n.workers())}
+	}
+	return &Stats{c: statistics(complexKernels{}, b.c, classes, n.Shape.Len(), n.workers())}
+}
+
+// Factor is stage (b): it factorises the statistics bin by bin into the
+// operators of a layer, which also knows the rates of the samples behind
+// s. The operators are built in s's memory: s must not be used afterwards.
+// Every class needs at least one sample.
+func (n *Net) Factor(s *Stats) (*Layer, error) {
+	for j, c := range s.Counts() {
+		if c == 0 {
+			return nil, fmt.Errorf("redunet: class %d has no training samples", j)
+		}
+	}
+	return n.factor(s, true)
+}
+
+// Rates returns R, Rc and ΔR of the samples behind s under their labels,
+// without building operators (s is left as it was).
+func (n *Net) Rates(s *Stats) (Rates, error) {
+	l, err := n.factor(s, false)
+	if err != nil {
+		return Rates{}, err
+	}
+	return l.rates, nil
+}
+
+func (n *Net) factor(s *Stats, needOps bool) (*Layer, error) {
+	l := &Layer{params: n.Params, workers: n.workers()}
+	var ld []float64
+	var err error
+	counts := s.Counts()
+	if s.r != nil {
+		ld, l.r, err = factor(realKernels{}, s.r, n.Params.EpsSq, needOps, n.workers())
+	} else {
+		ld, l.c, err = factor(complexKernels{}, s.c, n.Params.EpsSq, needOps, n.workers())
+	}
+	if err != nil {
+		return nil, err
+	}
+	l.rates = ratesFrom(ld, counts)
+	return l, nil
+}

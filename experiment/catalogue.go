@@ -18,8 +18,8 @@ type Config struct {
 	Name        string `json:"name"`
 	Description string `json:"description"`
 	Arch        Arch   `json:"arch"`
-	// Data is the data source (datasets.Load), or one of the synthetic sets
-	// "gaussian-circle", "gaussian-sphere" and "sinusoids" (see Load).
+	// Data is the data source, as datasets.Load names it (the synthetic
+	// sets too: gaussian2d, gaussian3d, sinusoid).
 	Data string `json:"data"`
 	// Classes selects classes by id (datasets.ParseClasses: "0-9", "0,1");
 	// empty means all.
@@ -101,11 +101,11 @@ var (
 // the paper's (filled in by Catalogue).
 var catalogue = []Entry{
 	{"gaussian2d", "two classes of Gaussians on the circle (vector ReduNet)",
-		Config{Arch: Vector, Data: "gaussian-circle", TrainPer: 500, TestPer: 500, Layers: 2000, Rank: 1, Limits: circleLimits},
-		Config{Arch: Vector, Data: "gaussian-circle", TrainPer: 500, TestPer: 500, Layers: 300, Rank: 1, Limits: circleLimits}},
+		Config{Arch: Vector, Data: "gaussian2d", TrainPer: 500, TestPer: 500, Layers: 2000, Rank: 1, Limits: circleLimits},
+		Config{Arch: Vector, Data: "gaussian2d", TrainPer: 500, TestPer: 500, Layers: 300, Rank: 1, Limits: circleLimits}},
 	{"gaussian3d", "three classes of Gaussians on the sphere (vector ReduNet)",
-		Config{Arch: Vector, Data: "gaussian-sphere", TrainPer: 500, TestPer: 500, Layers: 2000, Rank: 2, Limits: sphereLimits},
-		Config{Arch: Vector, Data: "gaussian-sphere", TrainPer: 500, TestPer: 500, Layers: 300, Rank: 2, Limits: sphereLimits}},
+		Config{Arch: Vector, Data: "gaussian3d", TrainPer: 500, TestPer: 500, Layers: 2000, Rank: 2, Limits: sphereLimits},
+		Config{Arch: Vector, Data: "gaussian3d", TrainPer: 500, TestPer: 500, Layers: 300, Rank: 2, Limits: sphereLimits}},
 	{"mnist-rotation", "rotation-invariant MNIST: polar images, 1-D shift-invariant ReduNet",
 		Config{Arch: Conv1D, Data: "mnist", Classes: "0-9", TrainPer: 10, TestPer: 10, Shifts: true, Lift: "gaussian", Channels: 20, Kernel: 5, Radii: 15, Angles: 200, Layers: 40, Rank: 10},
 		Config{Arch: Conv1D, Data: "mnist", Classes: "0-9", TrainPer: 10, TestPer: 10, Shifts: true, Lift: "gaussian", Channels: 20, Kernel: 5, Radii: 15, Angles: 200, Layers: 20, Rank: 10}},
@@ -119,8 +119,8 @@ var catalogue = []Entry{
 		Config{Arch: Conv1D, Data: "mnist", Classes: "0,1", TrainPer: 2000, TestPer: 100, Shifts: true, Lift: "gaussian", Channels: 5, Kernel: 9, Radii: 5, Angles: 200, Layers: 3500, Rank: 10},
 		Config{Arch: Conv1D, Data: "mnist", Classes: "0,1", TrainPer: 200, TestPer: 50, Shifts: true, Lift: "gaussian", Channels: 5, Kernel: 9, Radii: 5, Angles: 200, Layers: 100, Rank: 10}},
 	{"sinusoid", "sinusoids vs square waves with random phase, 1-D shift-invariant ReduNet",
-		Config{Arch: Conv1D, Data: "sinusoids", TrainPer: 400, TestPer: 100, Shifts: true, Lift: "gaussian", Channels: 7, Kernel: 3, Layers: 2000, Eta: 0.1, Rank: 1},
-		Config{Arch: Conv1D, Data: "sinusoids", TrainPer: 100, TestPer: 50, Shifts: true, Lift: "gaussian", Channels: 7, Kernel: 3, Layers: 200, Eta: 0.1, Rank: 1}},
+		Config{Arch: Conv1D, Data: "sinusoid", TrainPer: 400, TestPer: 100, Shifts: true, Lift: "gaussian", Channels: 7, Kernel: 3, Layers: 2000, Eta: 0.1, Rank: 1},
+		Config{Arch: Conv1D, Data: "sinusoid", TrainPer: 100, TestPer: 50, Shifts: true, Lift: "gaussian", Channels: 7, Kernel: 3, Layers: 200, Eta: 0.1, Rank: 1}},
 	{"cifar10", "CIFAR-10, standardised, 2-D shift-invariant ReduNet (needs -data)",
 		Config{Arch: Conv2D, Classes: "0-9", TrainPer: 500, TestPer: 100, Shifts: true, Lift: "gaussian", Channels: 5, Kernel: 3, Layers: 50, Rank: 10, Standardize: true},
 		Config{Arch: Conv2D, Classes: "0-9", TrainPer: 30, TestPer: 20, Shifts: true, Lift: "gaussian", Channels: 5, Kernel: 3, Layers: 15, Rank: 10, Standardize: true}},
@@ -191,18 +191,10 @@ func SingleSplit(source string) bool {
 // out for the architecture: the first TrainPer and TestPer samples of each
 // selected class (for a single-split source, the test samples are the
 // TestPer after the training ones), standardised if the experiment says
-// so. The synthetic sets are drawn with seed (training) and seed+1 (test):
-// "gaussian-circle" and "gaussian-sphere" with σ = 0.1, "sinusoids" of
-// length 150 with noise 0.1.
+// so. Every source is datasets.Load's; the synthetic ones draw TrainPer and
+// TestPer samples per class from seed (training) and seed+1 (test).
 func Load(ctx context.Context, c Config, seed uint64) (train, test *datasets.Set, err error) {
-	switch c.Data {
-	case "gaussian-circle":
-		return datasets.GaussianCircle(c.TrainPer, 0.1, seed), datasets.GaussianCircle(c.TestPer, 0.1, seed+1), nil
-	case "gaussian-sphere":
-		return datasets.GaussianSphere(c.TrainPer, 0.1, seed), datasets.GaussianSphere(c.TestPer, 0.1, seed+1), nil
-	case "sinusoids":
-		return datasets.Sinusoids(c.TrainPer, 150, 0.1, seed), datasets.Sinusoids(c.TestPer, 150, 0.1, seed+1), nil
-	case "":
+	if c.Data == "" {
 		return nil, nil, fmt.Errorf("experiment: %s has no data source", c.Name)
 	}
 	var classes []int
@@ -212,7 +204,11 @@ func Load(ctx context.Context, c Config, seed uint64) (train, test *datasets.Set
 		}
 	}
 	load := func(split string, perClass, skip int) (*datasets.Set, error) {
-		s, err := datasets.Load(ctx, c.Data, split)
+		n := 0 // how many per class the loader needs to read: all unless bounded
+		if perClass > 0 {
+			n = perClass + skip
+		}
+		s, err := datasets.Load(ctx, c.Data, split, datasets.PerClass(n), datasets.Seed(seed))
 		if err != nil {
 			return nil, err
 		}

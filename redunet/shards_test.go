@@ -364,12 +364,14 @@ func TestMergeErrors(t *testing.T) {
 		s, o  func() *Stats
 		wants string
 	}{
-		{"vector into 1-D", func() *Stats { return stats(4, nil, 2) }, func() *Stats { return stats(4, fft.Shape{5}, 2) }, "different kinds"},
-		{"3-D into vector", func() *Stats { return stats(4, fft.Shape{2, 2, 3}, 2) }, func() *Stats { return stats(4, nil, 2) }, "different kinds"},
+		{"vector into 1-D", func() *Stats { return stats(4, nil, 2) }, func() *Stats { return stats(4, fft.Shape{5}, 2) }, "shape [5] into shape []"},
+		{"3-D into vector", func() *Stats { return stats(4, fft.Shape{2, 2, 3}, 2) }, func() *Stats { return stats(4, nil, 2) }, "shape [] into shape [2 2 3]"},
 		{"vector d=4 into d=5", func() *Stats { return stats(5, nil, 2) }, func() *Stats { return stats(4, nil, 2) }, "4 channels"},
 		{"vector of 3 classes into 2", func() *Stats { return stats(4, nil, 2) }, func() *Stats { return stats(4, nil, 3) }, "4 groups"},
 		{"C=2 into C=3, 1-D", func() *Stats { return stats(3, fft.Shape{5}, 2) }, func() *Stats { return stats(2, fft.Shape{5}, 2) }, "2 channels"},
-		{"T=6 into T=5", func() *Stats { return stats(2, fft.Shape{5}, 2) }, func() *Stats { return stats(2, fft.Shape{6}, 2) }, "4 bins"},
+		{"T=6 into T=5", func() *Stats { return stats(2, fft.Shape{5}, 2) }, func() *Stats { return stats(2, fft.Shape{6}, 2) }, "shape [6] into shape [5]"},
+		// Same number of kept bins (8) and B (12), different bin weights.
+		{"2×6 into 4×3", func() *Stats { return stats(2, fft.Shape{4, 3}, 2) }, func() *Stats { return stats(2, fft.Shape{2, 6}, 2) }, "shape [2 6] into shape [4 3]"},
 		{"2×3×4 into 2×3×5", func() *Stats { return stats(2, fft.Shape{2, 3, 5}, 2) }, func() *Stats { return stats(2, fft.Shape{2, 3, 4}, 2) }, "merging statistics"},
 		{"2-D 3×4 into 3-D 2×3×4", func() *Stats { return stats(2, fft.Shape{2, 3, 4}, 2) }, func() *Stats { return stats(2, fft.Shape{3, 4}, 2) }, "merging statistics"},
 		{"3 classes into 2, 3-D", func() *Stats { return stats(2, fft.Shape{2, 2, 3}, 2) }, func() *Stats { return stats(2, fft.Shape{2, 2, 3}, 3) }, "4 groups"},
@@ -384,6 +386,63 @@ func TestMergeErrors(t *testing.T) {
 			if err == nil || !strings.Contains(err.Error(), tc.wants) {
 				t.Errorf("%s: Merge error %v, want one mentioning %q", tc.name, err, tc.wants)
 			}
+		}()
+	}
+}
+
+// TestBatchMismatch: a batch, statistics or layer of one net used with a net
+// of another shape (even one with as many kept bins and the same B) is an
+// error from Statistics and Factor and a panic from Apply and Decode
+// (programmer errors), never a silently wrong result.
+func TestBatchMismatch(t *testing.T) {
+	rng := rand.New(rand.NewPCG(17, 2106))
+	p := DefaultParams(1)
+	a, err := NewNet(2, fft.Shape{4, 3}, 2, nil, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := NewNet(2, fft.Shape{2, 6}, 2, nil, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	x, y := confData(rng, 6, 2, fft.Shape{4, 3}, 2)
+	ba, err := a.Encode(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Statistics(ba, y); err == nil || !strings.Contains(err.Error(), "shape [4 3] for a net of 2 channels of shape [2 6]") {
+		t.Errorf("Statistics of another net's batch: %v", err)
+	}
+	sa, err := a.Statistics(ba, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := b.Factor(sa); err == nil || !strings.Contains(err.Error(), "shape [4 3] for a net of shape [2 6]") {
+		t.Errorf("Factor of another net's statistics: %v", err)
+	}
+	bb, err := b.Encode(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	sb, err := b.Statistics(bb, y)
+	if err != nil {
+		t.Fatal(err)
+	}
+	lb, err := b.Factor(sb)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for name, f := range map[string]func(){
+		"Apply":  func() { lb.Apply(ba, nil) },
+		"Decode": func() { b.Decode(ba) },
+	} {
+		func() {
+			defer func() {
+				if r := recover(); r == nil || !strings.Contains(fmt.Sprint(r), "redunet: ") {
+					t.Errorf("%s of another net's batch: recovered %v, want a redunet panic", name, r)
+				}
+			}()
+			f()
 		}()
 	}
 }

@@ -24,8 +24,10 @@ import (
 // C×M block per kept frequency bin, or for a net with a single real bin (a
 // vector net) the samples themselves. Apply moves a Batch in place.
 type Batch struct {
-	c *blocks[complex128]
-	r *blocks[float64]
+	shape    fft.Shape // the net's signal shape
+	channels int
+	c        *blocks[complex128]
+	r        *blocks[float64]
 }
 
 // Len returns the number of samples M.
@@ -43,8 +45,9 @@ func (b *Batch) Len() int {
 // give the same operators more cheaply. Stats of disjoint sets of samples
 // add (Merge), so a layer can be built from shards.
 type Stats struct {
-	c *stats[complex128]
-	r *stats[float64]
+	shape fft.Shape
+	c     *stats[complex128]
+	r     *stats[float64]
 }
 
 // Counts returns the number of samples of each class.
@@ -60,6 +63,9 @@ func (s *Stats) Counts() []int {
 // memory). The sum does not depend on how the samples were split, up to
 // rounding.
 func (s *Stats) Merge(t *Stats) error {
+	if !slices.Equal(s.shape, t.shape) {
+		return fmt.Errorf("redunet: merging statistics of signals of shape %v into shape %v", []int(t.shape), []int(s.shape))
+	}
 	switch {
 	case s.r != nil && t.r != nil:
 		return s.r.merge(realKernels{}, t.r)
@@ -74,6 +80,8 @@ func (s *Stats) Merge(t *Stats) error {
 // and the class fractions γ_j = m_j/m; and the rates of the samples they were
 // built from.
 type Layer struct {
+	shape   fft.Shape
+	k       int
 	params  Params
 	workers int
 	rates   Rates
@@ -130,10 +138,10 @@ func denseOp[T scalar](k kernels[T], lo *layerOps[T], g, p int) []T {
 // pi is nil. Samples are independent: any split of a set into batches gives
 // the same result. Apply is not safe for concurrent use (it keeps scratch).
 func (l *Layer) Apply(b *Batch, pi []float64) []int {
-	if (l.r != nil) != (b.r != nil) {
-		panic("redunet: Layer.Apply: a batch of another kind of net")
+	if (l.r != nil) != (b.r != nil) || !slices.Equal(l.shape, b.shape) {
+		panic(fmt.Sprintf("redunet: Layer.Apply: a layer of %v signals applied to a batch of %v signals", []int(l.shape), []int(b.shape)))
 	}
-	k := len(l.Gamma())
+	k := l.k
 	if pi != nil && len(pi) != b.Len()*k {
 		panic(fmt.Sprintf("redunet: Layer.Apply: len(pi) = %d, want %d", len(pi), b.Len()*k))
 	}
@@ -178,13 +186,13 @@ func (n *Net) encodePrepared(z []float64, t *conv.Transformer) *Batch {
 	if n.realBins() {
 		// The real backend's blocks are sample-major: the samples as they are
 		// (copied: the batch is moved in place).
-		return &Batch{r: &blocks[float64]{m: m, c: n.C, w: []float64{1}, data: slices.Clone(z)}}
+		return &Batch{shape: n.Shape, channels: n.C, r: &blocks[float64]{m: m, c: n.C, w: []float64{1}, data: slices.Clone(z)}}
 	}
 	if t == nil {
 		t = conv.NewTransformer(n.Shape, n.workers())
 	}
 	s := t.Forward(nil, z, m, n.C)
-	return &Batch{c: &blocks[complex128]{m: m, c: n.C, w: s.W, data: s.Data}}
+	return &Batch{shape: n.Shape, channels: n.C, c: &blocks[complex128]{m: m, c: n.C, w: s.W, data: s.Data}}
 }
 
 // Decode transforms a batch back to the signal domain and normalises every
@@ -192,6 +200,9 @@ func (n *Net) encodePrepared(z []float64, t *conv.Transformer) *Batch {
 func (n *Net) Decode(b *Batch) []float64 { return n.decode(b, nil) }
 
 func (n *Net) decode(b *Batch, t *conv.Transformer) []float64 {
+	if err := n.checkBatch(b); err != nil {
+		panic(err.Error())
+	}
 	per := n.C * n.Shape.Len()
 	if b.r != nil {
 		z := slices.Clone(b.r.data)
@@ -210,6 +221,9 @@ func (n *Net) decode(b *Batch, t *conv.Transformer) []float64 {
 // Statistics computes stage (a) of a layer on the batch b with labels in
 // 0…K−1 (one per sample).
 func (n *Net) Statistics(b *Batch, labels []int) (*Stats, error) {
+	if err := n.checkBatch(b); err != nil {
+		return nil, err
+	}
 	if len(labels) != b.Len() {
 		return nil, fmt.Errorf("redunet: %d labels for %d samples", len(labels), b.Len())
 	}
@@ -223,9 +237,19 @@ func (n *Net) Statistics(b *Batch, labels []int) (*Stats, error) {
 
 func (n *Net) statistics(b *Batch, classes [][]int) *Stats {
 	if b.r != nil {
-		return &Stats{r: statistics(realKernels{}, b.r, classes, n.Shape.Len(), n.workers())}
+		return &Stats{shape: n.Shape, r: statistics(realKernels{}, b.r, classes, n.Shape.Len(), n.workers())}
 	}
-	return &Stats{c: statistics(complexKernels{}, b.c, classes, n.Shape.Len(), n.workers())}
+	return &Stats{shape: n.Shape, c: statistics(complexKernels{}, b.c, classes, n.Shape.Len(), n.workers())}
+}
+
+// checkBatch reports a batch that was not encoded by a net of this shape
+// and channel count.
+func (n *Net) checkBatch(b *Batch) error {
+	if !slices.Equal(b.shape, n.Shape) || b.channels != n.C {
+		return fmt.Errorf("redunet: a batch of %d channels of shape %v for a net of %d channels of shape %v",
+			b.channels, []int(b.shape), n.C, []int(n.Shape))
+	}
+	return nil
 }
 
 // Factor is stage (b): it factorises the statistics bin by bin into the
@@ -252,7 +276,13 @@ func (n *Net) Rates(s *Stats) (Rates, error) {
 }
 
 func (n *Net) factor(s *Stats, needOps bool) (*Layer, error) {
-	l := &Layer{params: n.Params, workers: n.workers()}
+	if !slices.Equal(s.shape, n.Shape) {
+		return nil, fmt.Errorf("redunet: statistics of signals of shape %v for a net of shape %v", []int(s.shape), []int(n.Shape))
+	}
+	if len(s.Counts()) != n.K {
+		return nil, fmt.Errorf("redunet: statistics of %d classes for a net of %d", len(s.Counts()), n.K)
+	}
+	l := &Layer{shape: n.Shape, k: n.K, params: n.Params, workers: n.workers()}
 	var ld []float64
 	var err error
 	counts := s.Counts()

@@ -20,10 +20,10 @@ type archFlags struct {
 }
 
 func (f *archFlags) register(fs *flag.FlagSet) {
-	fs.StringVar(&f.arch, "arch", "vector", "architecture: vector, conv1d (shift-invariant, 1-D signals; images go through the polar transform) or conv2d (translation-invariant)")
-	fs.StringVar(&f.lift, "lift", "gaussian", "conv1d/conv2d: lifting by fixed random N(0,1) kernels and ReLU (gaussian), or none")
-	fs.IntVar(&f.channels, "channels", 0, "conv1d/conv2d: channels after the lift (default 75 for conv2d, 20 for conv1d)")
-	fs.IntVar(&f.kernel, "kernel", 0, "conv1d/conv2d: lift kernel size k (k×k in 2-D; default 9 for conv2d, 5 for conv1d)")
+	fs.StringVar(&f.arch, "arch", "vector", "architecture: vector, conv1d (shift-invariant, 1-D signals; images go through the polar transform), conv2d (translation-invariant images) or conv3d (shift-invariant C×D×H×W volumes, e.g. npy: input of m×C×D×H×W)")
+	fs.StringVar(&f.lift, "lift", "gaussian", "conv1d/2d/3d: lifting by fixed random N(0,1) kernels and ReLU (gaussian), or none")
+	fs.IntVar(&f.channels, "channels", 0, "conv1d/2d/3d: channels after the lift (default 75 for conv2d, 20 for conv1d, 8 for conv3d)")
+	fs.IntVar(&f.kernel, "kernel", 0, "conv1d/2d/3d: lift kernel size k (k×k in 2-D, k×k×k in 3-D; default 9 for conv2d, 5 for conv1d, 3 for conv3d)")
 	fs.Uint64Var(&f.seed, "seed", 1, "seed of the lift kernels")
 	fs.IntVar(&f.radii, "radii", 15, "conv1d on images: radii C of the polar transform (channels)")
 	fs.IntVar(&f.angles, "angles", 200, "conv1d on images: angles T of the polar transform (signal length)")
@@ -43,14 +43,14 @@ func (f *archFlags) check(set map[string]bool) error {
 	switch f.arch {
 	case "vector":
 		return nil
-	case "conv1d", "conv2d":
+	case "conv1d", "conv2d", "conv3d":
 	default:
-		return usagef("-arch %q: the architectures are vector, conv1d and conv2d", f.arch)
+		return usagef("-arch %q: the architectures are vector, conv1d, conv2d and conv3d", f.arch)
 	}
 	if f.lift != "gaussian" && f.lift != "none" {
 		return usagef("-lift %q: want gaussian or none", f.lift)
 	}
-	def := map[string][2]int{"conv2d": {75, 9}, "conv1d": {20, 5}}[f.arch]
+	def := map[string][2]int{"conv2d": {75, 9}, "conv1d": {20, 5}, "conv3d": {8, 3}}[f.arch]
 	if f.channels == 0 {
 		f.channels = def[0]
 	}

@@ -6,11 +6,13 @@ import (
 	"context"
 	"encoding/json"
 	"io"
+	"math/rand/v2"
 	"os"
 	"path/filepath"
 	"strings"
 	"testing"
 
+	"github.com/redunet-go/redunet/datasets"
 	"github.com/redunet-go/redunet/experiment"
 )
 
@@ -282,5 +284,62 @@ func TestTrainEvalConv(t *testing.T) {
 	}
 	if fi, _ := os.Stat(model); fi.Size() > 100_000 {
 		t.Errorf("model of 12 small images is %d bytes", fi.Size())
+	}
+}
+
+// TestTrainEvalConv3D: volumes from .npy (m×C×D×H×W) through -arch conv3d,
+// the 64-shift all-shifts grid, a saved model, and eval reproducing train's
+// accuracy table.
+func TestTrainEvalConv3D(t *testing.T) {
+	dir := t.TempDir()
+	const m, d, h, w = 16, 4, 4, 6
+	rng := rand.New(rand.NewPCG(3, 5))
+	x := make([]float64, m*d*h*w)
+	y := make([]float64, m)
+	for i := range y {
+		y[i] = float64(i % 2)
+		for j := 0; j < d*h*w; j++ {
+			x[i*d*h*w+j] = rng.Float64() + 2*y[i]*float64(j%3)
+		}
+	}
+	xs, ys := filepath.Join(dir, "x.npy"), filepath.Join(dir, "y.npy")
+	if err := datasets.WriteNPY(xs, x, []int{m, 1, d, h, w}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := datasets.WriteNPY(ys, y, []int{m}, false); err != nil {
+		t.Fatal(err)
+	}
+	model := filepath.Join(dir, "v.rdn")
+	args := []string{"-data", "npy:" + xs + "," + ys, "-train-per-class", "4", "-test-per-class", "4", "-shifts", "all"}
+	code, out, errs := runCLI(t, append([]string{"train", "-arch", "conv3d", "-channels", "3", "-layers", "2", "-o", model, "-json"}, args...)...)
+	if code != 0 {
+		t.Fatalf("train: exit %d: %s", code, errs)
+	}
+	var rep trainReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatal(err)
+	}
+	code, out, errs = runCLI(t, "eval", "-model", model, "-test-per-class", "4", "-shifts", "all", "-json")
+	if code != 0 {
+		t.Fatalf("eval: exit %d: %s", code, errs)
+	}
+	var ev evalReport
+	if err := json.Unmarshal([]byte(out), &ev); err != nil {
+		t.Fatal(err)
+	}
+	if len(ev.Accuracy) == 0 || len(ev.Accuracy) != len(rep.Accuracy) {
+		t.Fatalf("eval has %d cells, train %d", len(ev.Accuracy), len(rep.Accuracy))
+	}
+	for i, a := range ev.Accuracy {
+		if a != rep.Accuracy[i] {
+			t.Errorf("eval %+v, train reported %+v", a, rep.Accuracy[i])
+		}
+	}
+	code, out, _ = runCLI(t, "info", model)
+	if code != 0 || !strings.Contains(out, "conv3d") || !strings.Contains(out, "3×3×3") {
+		t.Errorf("info: exit %d:\n%s", code, out)
+	}
+	if code, _, errs := runCLI(t, append([]string{"train", "-arch", "conv4d"}, args...)...); code != 2 || !strings.Contains(errs, "conv3d") {
+		t.Errorf("-arch conv4d: exit %d: %s", code, errs)
 	}
 }

@@ -83,25 +83,6 @@ func Shift(dst, x []float64, c int, shape fft.Shape, offsets []int) []float64 {
 	return dst
 }
 
-// Shift1D cyclically shifts every channel of one sample of c channels of
-// length t by s positions, like numpy's roll(x, s, axis=-1). It is
-// Shift(dst, x, c, []int{t}, []int{s}).
-//
-// Deprecated: use Shift.
-func Shift1D(dst, x []float64, c, t, s int) []float64 {
-	return Shift(dst, x, c, fft.Shape{t}, []int{s})
-}
-
-// Shift2D cyclically shifts every channel of one sample of c channels of
-// h×w images by dy rows and dx columns, like numpy's
-// roll(x, (dy, dx), axis=(-2, -1)). It is
-// Shift(dst, x, c, []int{h, w}, []int{dy, dx}).
-//
-// Deprecated: use Shift.
-func Shift2D(dst, x []float64, c, h, w, dy, dx int) []float64 {
-	return Shift(dst, x, c, fft.Shape{h, w}, []int{dy, dx})
-}
-
 // mod returns s modulo n in [0, n), for n > 0.
 func mod(s, n int) int {
 	s %= n

@@ -9,7 +9,7 @@ import (
 	"github.com/redunet-go/redunet/fft"
 )
 
-func TestShift1D(t *testing.T) {
+func TestShift1DNumpy(t *testing.T) {
 	x := []float64{0, 1, 2, 3, 4, 10, 11, 12, 13, 14} // 2 channels, T=5
 	for _, tc := range []struct {
 		s    int
@@ -23,17 +23,17 @@ func TestShift1D(t *testing.T) {
 		{-5, x},
 		{5, x},
 	} {
-		if got := Shift1D(nil, x, 2, 5, tc.s); !slices.Equal(got, tc.want) {
+		if got := Shift(nil, x, 2, []int{5}, []int{tc.s}); !slices.Equal(got, tc.want) {
 			t.Errorf("Shift1D by %d = %v, want %v", tc.s, got, tc.want)
 		}
 		in := slices.Clone(x)
-		if got := Shift1D(in, in, 2, 5, tc.s); !slices.Equal(got, tc.want) {
+		if got := Shift(in, in, 2, []int{5}, []int{tc.s}); !slices.Equal(got, tc.want) {
 			t.Errorf("in-place Shift1D by %d = %v, want %v", tc.s, got, tc.want)
 		}
 	}
 }
 
-func TestShift2D(t *testing.T) {
+func TestShift2DNumpy(t *testing.T) {
 	x := []float64{0, 1, 2, 3, 4, 5} // 1 channel, 2×3
 	for _, tc := range []struct {
 		dy, dx int
@@ -48,11 +48,11 @@ func TestShift2D(t *testing.T) {
 		{-3, 4, []float64{5, 3, 4, 2, 0, 1}},
 		{2, 3, x},
 	} {
-		if got := Shift2D(nil, x, 1, 2, 3, tc.dy, tc.dx); !slices.Equal(got, tc.want) {
+		if got := Shift(nil, x, 1, []int{2, 3}, []int{tc.dy, tc.dx}); !slices.Equal(got, tc.want) {
 			t.Errorf("Shift2D by (%d,%d) = %v, want %v", tc.dy, tc.dx, got, tc.want)
 		}
 		in := slices.Clone(x)
-		if got := Shift2D(in, in, 1, 2, 3, tc.dy, tc.dx); !slices.Equal(got, tc.want) {
+		if got := Shift(in, in, 1, []int{2, 3}, []int{tc.dy, tc.dx}); !slices.Equal(got, tc.want) {
 			t.Errorf("in-place Shift2D by (%d,%d) = %v, want %v", tc.dy, tc.dx, got, tc.want)
 		}
 	}
@@ -153,7 +153,7 @@ func TestShiftMatchesLegacy(t *testing.T) {
 			}
 			a, b := slices.Clone(x), slices.Clone(x)
 			legacyShift1D(a, a, 3, n, s)
-			Shift1D(b, b, 3, n, s)
+			Shift(b, b, 3, []int{n}, []int{s})
 			if !slices.Equal(a, b) {
 				t.Errorf("T=%d by %d: in-place Shift1D differs from the legacy one", n, s)
 			}
@@ -169,7 +169,7 @@ func TestShiftMatchesLegacy(t *testing.T) {
 			}
 			a, b := slices.Clone(x), slices.Clone(x)
 			legacyShift2D(a, a, 2, h, w, s[0], s[1])
-			Shift2D(b, b, 2, h, w, s[0], s[1])
+			Shift(b, b, 2, []int{h, w}, s[:])
 			if !slices.Equal(a, b) {
 				t.Errorf("%d×%d by %v: in-place Shift2D differs from the legacy one", h, w, s)
 			}
@@ -237,8 +237,8 @@ func TestShiftNoAlloc(t *testing.T) {
 
 func TestShiftPanics(t *testing.T) {
 	x := make([]float64, 3*4*5)
-	mustPanic(t, "Shift1D short x", func() { Shift1D(nil, x[:5], 3, 7, 1) })
-	mustPanic(t, "Shift2D short dst", func() { Shift2D(make([]float64, 3), x, 3, 4, 5, 1, 1) })
+	mustPanic(t, "Shift1D short x", func() { Shift(nil, x[:5], 3, []int{7}, []int{1}) })
+	mustPanic(t, "Shift2D short dst", func() { Shift(make([]float64, 3), x, 3, []int{4, 5}, []int{1, 1}) })
 	mustPanic(t, "Shift offsets of another rank", func() { Shift(nil, x, 3, fft.Shape{4, 5}, []int{1}) })
 	mustPanic(t, "Shift negative channels", func() { Shift(nil, nil, -1, fft.Shape{4}, []int{1}) })
 	mustPanic(t, "Shift negative size", func() { Shift(nil, nil, 1, fft.Shape{-4}, []int{1}) })

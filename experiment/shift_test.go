@@ -80,7 +80,7 @@ func TestAllShifts(t *testing.T) {
 	}
 	// The first two samples per class are samples 0..3, kept in file order;
 	// sample 1 at shift (dy, dx) = (1, 6) = (H/4, 3W/4) is at 1·16 + 1·4 + 3.
-	want := conv.Shift2D(nil, s.Row(1), 1, 4, 8, 1, 6)
+	want := conv.Shift(nil, s.Row(1), 1, []int{4, 8}, []int{1, 6})
 	got := sh.Row(1*16 + 1*4 + 3)
 	for i := range want {
 		if got[i] != want[i] {

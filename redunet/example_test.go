@@ -9,7 +9,7 @@ import (
 	"github.com/redunet-go/redunet/redunet"
 )
 
-// The input of SPEC §7.1: six 3-d samples of two classes.
+// The input of the vector golden case (DESIGN.md §8.2): six 3-d samples of two classes.
 func vectorData() ([]float64, []int) {
 	x := make([]float64, 6*3)
 	for i := 0; i < 6; i++ {
@@ -69,7 +69,7 @@ func ExampleBuildMulti() {
 	// The first signal at all twelve shifts.
 	shifted := make([]float64, 0, t*t)
 	for s := 0; s < t; s++ {
-		shifted = append(shifted, conv.Shift1D(nil, x[:t], 1, t, s)...)
+		shifted = append(shifted, conv.Shift(nil, x[:t], 1, []int{t}, []int{s})...)
 	}
 	res, err := redunet.BuildMulti(context.Background(), x, 1, []int{t}, y, 2, lift, redunet.DefaultParams(5),
 		redunet.BuildOptions{Eval: [][]float64{shifted}})

@@ -31,7 +31,7 @@ var multiBenchSizes = []struct{ m, c, k int }{{100, 75, 10}, {1000, 16, 10}}
 // half-spectrum bins): build (per-bin Gram matrices, Cholesky factorisations
 // and inverses of the K+1 operators) and apply (K+1 per-bin products for all
 // samples, the soft assignment, the update and the normalisation). The
-// metric cmadd/s counts the complex multiply-adds of SPEC §3.4 for dense
+// metric cmadd/s counts the complex multiply-adds of DESIGN.md §4.5 (cost per layer) for dense
 // operators on the B' = 420 half-spectrum bins: build m·C²·B' (Gram
 // matrices) + (K+1)·B'·C³ (factorise and invert), apply (K+1)·m·C²·B'. With
 // 10 samples per class and C = 75 the classes take the low-rank path, which

@@ -7,7 +7,7 @@ import (
 	"testing"
 )
 
-// goldenVectorInput is the input of SPEC §7.1: X[i,k] = sin(1.3·(i+1)·(k+1)) + 0.1·k.
+// goldenVectorInput is the input of the vector golden case (DESIGN.md §8.2): X[i,k] = sin(1.3·(i+1)·(k+1)) + 0.1·k.
 func goldenVectorInput() ([]float64, []int) {
 	x := make([]float64, 6*3)
 	for i := 0; i < 6; i++ {
@@ -18,7 +18,7 @@ func goldenVectorInput() ([]float64, []int) {
 	return x, []int{0, 1, 0, 1, 0, 1}
 }
 
-// goldenTol is the tolerance of SPEC §7: the golden values were printed with
+// goldenTol is the tolerance of the golden cases (DESIGN.md §8.6): the golden values were printed with
 // ~10 significant digits by the authors' numpy code.
 const goldenTol = 1e-9
 
@@ -36,7 +36,7 @@ func assertClose(t *testing.T, what string, got, want []float64, tol float64) {
 
 func ratesSlice(r Rates) []float64 { return []float64{r.DeltaR, r.R, r.Rc} }
 
-// TestVectorGolden reproduces every number of SPEC §7.1.
+// TestVectorGolden reproduces every number of the vector golden case (DESIGN.md §8.2).
 func TestVectorGolden(t *testing.T) {
 	x, y := goldenVectorInput()
 	// The test pass: the first two rows scaled column-wise by [1, −0.5, 2].

@@ -56,6 +56,12 @@ type kernels[T scalar] interface {
 	// mulBlock sets the r×n block dst to A·V + β·dst for the r×q matrix a
 	// and the q×n block v; with β = 0 dst is not read.
 	mulBlock(dst, a, v []T, r, q, n int, beta float64)
+	// mulHerm sets the c×n block dst to A·V for the Hermitian c×c matrix a
+	// and the c×n block v.
+	mulHerm(dst, a, v []T, c, n int)
+	// mulAdj sets the c×n block dst to Yᴴ·V + β·dst for the r×c matrix y
+	// (yh is Yᴴ, c×r, which a backend may use instead) and the r×n block v.
+	mulAdj(dst, y, yh, v []T, r, c, n int, beta float64)
 	// gatherCols sets the c×len(idx) block dst to the columns idx of the
 	// c×m block src.
 	gatherCols(dst, src []T, c, m int, idx []int)
@@ -85,6 +91,14 @@ func (complexKernels) gram(dst, x []complex128, c, n int, alpha float64) {
 
 func (complexKernels) mulBlock(dst, a, v []complex128, r, q, n int, beta float64) {
 	conv.MulRect(dst, a, v, r, q, n, beta)
+}
+
+func (complexKernels) mulHerm(dst, a, v []complex128, c, n int) {
+	conv.MulRect(dst, a, v, c, c, n, 0)
+}
+
+func (complexKernels) mulAdj(dst, _, yh, v []complex128, r, c, n int, beta float64) {
+	conv.MulRect(dst, yh, v, c, r, n, beta)
 }
 
 func (complexKernels) blockGram(dst, x []complex128, c, n int) { conv.Gram(dst, x, c, n, 1) }
@@ -306,6 +320,29 @@ func (realKernels) mulBlock(dst, a, v []float64, r, q, n int, beta float64) {
 	}
 	// Sample-major: Dᵀ = Vᵀ·Aᵀ, an n×q times (r×q)ᵀ product.
 	blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(v, n, q), general(a, r, q), beta, general(dst, n, r))
+}
+
+func (realKernels) mulHerm(dst, a, v []float64, c, n int) {
+	if c == 0 || n == 0 {
+		return
+	}
+	// Sample-major: Dᵀ = Vᵀ·Aᵀ = Vᵀ·A, A being symmetric.
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(v, n, c), general(a, c, c), 0, general(dst, n, c))
+}
+
+func (realKernels) mulAdj(dst, y, _, v []float64, r, c, n int, beta float64) {
+	if c == 0 || n == 0 {
+		return
+	}
+	if r == 0 {
+		for i := range dst[:c*n] {
+			dst[i] *= beta
+		}
+		return
+	}
+	// Sample-major: Dᵀ = Vᵀ·Y, n×r times r×c (rows of Y, unit stride: the
+	// long axpy form of gonum's kernel, faster here than dots of length r).
+	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(v, n, r), general(y, r, c), beta, general(dst, n, c))
 }
 
 func (realKernels) gatherCols(dst, src []float64, c, _ int, idx []int) {

@@ -27,8 +27,14 @@ func grow[T any](buf *[]T, n int) []T {
 	return (*buf)[:n]
 }
 
-// chunkValues bounds the scratch of a forward pass, in elements.
-const chunkValues = 1 << 23
+// chunkValues bounds the scratch of a forward pass, in elements, and
+// maxChunk the samples of a chunk, which keeps the working set of a
+// chunk's products small for wide vectors (shift-invariant chunks are
+// smaller anyway).
+const (
+	chunkValues = 1 << 23
+	maxChunk    = 256
+)
 
 // forward applies the layer l in place to the samples b, normalising every
 // sample, and returns ŷ; it writes π̂ (M×K) to pi unless pi is nil. Samples
@@ -36,10 +42,11 @@ const chunkValues = 1 << 23
 // every per-sample sum runs over bins in a fixed order, so the result does
 // not depend on the number of workers or the chunking.
 //
-// Per bin and chunk X (c×n): a dense operator D gives U = D·X; a low-rank
-// one a·I − a²·YᴴY gives T = Y·X (r×n), from which the class norm is taken
-// through a scratch a·X − a²·Yᴴ·T, and the update adds coef·a·X −
-// Yᴴ·(coef·a²·T) without forming the c×n product per class.
+// Per bin and chunk X (c×n), every operator's output U = Op·X is formed and
+// kept until the update: U = D·X for a dense operator, U = a·X − a²·Yᴴ·(Y·X)
+// for a low-rank one (2·r·c multiply-adds per sample instead of c²). The
+// class norms come from the U of the C_j, the update is
+// X + Σ_g coef_g·U_g.
 func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, workers int, pi []float64, sc *forwardScratch[T]) []int {
 	c, m, bins, nk := b.c, b.m, b.bins(), len(l.gamma)
 	yhat := make([]int, m)
@@ -47,19 +54,13 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 		return yhat
 	}
 	ops := l.ops
-	// Per sample and bin: X, then c values per dense operator or r per
-	// low-rank one, at these offsets (in units of the chunk size n).
-	per := c
-	off := make([]int, len(ops))
-	for g := range ops {
-		off[g] = per
-		if ops[g].r > 0 {
-			per += ops[g].r
-		} else if ops[g].dense != nil {
-			per += c
-		}
+	// Per sample and bin: X, then the c values of every operator's output.
+	per := c * (1 + len(ops))
+	maxR := 0
+	for _, op := range ops {
+		maxR = max(maxR, op.r)
 	}
-	nc := max(1, min(m, chunkValues/(bins*per)))
+	nc := max(1, min(m, maxChunk, chunkValues/(bins*per)))
 	if sc == nil {
 		sc = new(forwardScratch[T])
 	}
@@ -70,18 +71,17 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 	scale := make([]float64, nc)
 	workers = workerCount(workers, bins)
 	type wscratch struct {
-		q []T
+		t []T
 		f []float64
 	}
 	ws := make([]wscratch, workers)
 	for w := range ws {
-		ws[w] = wscratch{q: make([]T, c*nc), f: make([]float64, nc)}
+		ws[w] = wscratch{t: make([]T, maxR*nc), f: make([]float64, nc)}
 	}
 	for i0 := 0; i0 < m; i0 += nc {
 		n := min(nc, m-i0)
 		// Gather the chunk, apply every operator, and the class norms' per-bin parts.
 		conv.Parallel(bins, workers, func(w, lo, hi int) {
-			q := ws[w].q[:c*n]
 			for bin := lo; bin < hi; bin++ {
 				st := store[bin*per*n : (bin+1)*per*n]
 				xb := st[:c*n]
@@ -90,31 +90,23 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 				cb := contrib[bin*(nk+1)*nc : (bin+1)*(nk+1)*nc]
 				for g := range ops {
 					op := &ops[g]
-					var u []T
+					u := st[(1+g)*c*n : (2+g)*c*n]
 					switch {
 					case op.r > 0:
 						r := op.r
-						t := st[off[g]*n : (off[g]+r)*n]
+						t := ws[w].t[:r*n]
 						k.mulBlock(t, op.y[bin*r*c:(bin+1)*r*c], xb, r, c, n, 0)
-						if g == 0 {
-							continue
-						}
-						// q = a·X − a²·Yᴴ·T, for the norm only.
-						copy(q, xb)
-						k.scale(q, op.a)
-						aa := -op.a * op.a
-						k.scale(t, aa)
-						k.mulBlock(q, op.yh[bin*c*r:(bin+1)*c*r], t, c, r, n, 1)
-						k.scale(t, 1/aa)
-						u = q
+						k.scale(t, -op.a*op.a)
+						copy(u, xb)
+						k.scale(u, op.a)
+						k.mulAdj(u, op.y[bin*r*c:(bin+1)*r*c], op.yh[bin*c*r:(bin+1)*c*r], t, r, c, n, 1)
 					case op.dense != nil:
-						u = st[off[g]*n : (off[g]+c)*n]
-						k.mulBlock(u, op.dense[bin*c*c:(bin+1)*c*c], xb, c, c, n, 0)
-						if g == 0 {
-							continue
-						}
+						k.mulHerm(u, op.dense[bin*c*c:(bin+1)*c*c], xb, c, n)
 					default:
 						continue // an empty class: no operator, γ_j = 0
+					}
+					if g == 0 {
+						continue
 					}
 					row := cb[(g-1)*nc : (g-1)*nc+n]
 					clear(row)
@@ -136,40 +128,20 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 				copy(pi[(i0+t)*nk:(i0+t+1)*nk], norms)
 			}
 		}
-		// The update, and the per-bin parts of the new norms.
+		// The update X + Σ_g coef_g·U_g, and the per-bin parts of the new norms.
 		conv.Parallel(bins, workers, func(w, lo, hi int) {
 			f := ws[w].f[:n]
 			for bin := lo; bin < hi; bin++ {
 				st := store[bin*per*n : (bin+1)*per*n]
 				xb := st[:c*n]
-				// The per-sample factor on X: 1 + Σ_low-rank coef·a.
-				for t := range f {
-					v := 1.0
-					for g := range ops {
-						if ops[g].r > 0 {
-							v += coef[t*(nk+1)+g] * ops[g].a
-						}
-					}
-					f[t] = v
-				}
-				k.scaleCols(xb, xb, c, f)
 				for g := range ops {
-					op := &ops[g]
+					if ops[g].r == 0 && ops[g].dense == nil {
+						continue
+					}
 					for t := range f {
 						f[t] = coef[t*(nk+1)+g]
 					}
-					switch {
-					case op.r > 0:
-						r := op.r
-						t := st[off[g]*n : (off[g]+r)*n]
-						for i := range f {
-							f[i] *= -op.a * op.a
-						}
-						k.scaleCols(t, t, r, f)
-						k.mulBlock(xb, op.yh[bin*c*r:(bin+1)*c*r], t, c, r, n, 1)
-					case op.dense != nil:
-						k.axpyCols(xb, st[off[g]*n:(off[g]+c)*n], c, f)
-					}
+					k.axpyCols(xb, st[(1+g)*c*n:(2+g)*c*n], c, f)
 				}
 				row := contrib[bin*(nk+1)*nc+nk*nc : bin*(nk+1)*nc+nk*nc+n]
 				clear(row)

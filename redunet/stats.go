@@ -63,10 +63,10 @@ type stats[T scalar] struct {
 func gramForm(n, c int) bool { return n >= c || forceDense }
 
 // lowRank reports whether the operator of a group of n < c samples is
-// applied in its low-rank form a·I − a²·YᴴY (Y n×c): its forward step
-// costs 3·n·c multiply-adds per sample and bin (Y·X, then Yᴴ· twice: for
-// the norm and for the update) against c² for the dense c×c operator.
-func lowRank(n, c int) bool { return 3*n < c && !gramForm(n, c) }
+// applied in its low-rank form a·I − a²·YᴴY (Y n×c): its output costs
+// 2·n·c multiply-adds per sample and bin (Y·X, then Yᴴ·) against c² for
+// the dense c×c operator.
+func lowRank(n, c int) bool { return 2*n < c && !gramForm(n, c) }
 
 // forceDense, set only by tests, makes every group keep Gram sums and so
 // take the dense form, so that the kernel and low-rank forms can be checked

@@ -15,7 +15,10 @@ import (
 type Model struct {
 	// Classes are the class names, indexed by label.
 	Classes []string
-	// InputShape is the shape of one raw input sample, e.g. [1, 28, 28].
+	// InputShape is the shape of one sample as laid out for the net: [1 28
+	// 28] for MNIST images (a vector net flattens it), [15 200] for the
+	// polar signals of a conv1d net on images (Preprocess then says how
+	// images become such signals).
 	InputShape []int
 	// Preprocess is how raw inputs are turned into the net's input, so
 	// that new data are prepared exactly as the training data were.

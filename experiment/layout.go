@@ -114,15 +114,17 @@ func (l Layout) Apply(s *datasets.Set) (*datasets.Set, error) {
 
 // Signal splits the shape of a laid-out sample into the channels and the
 // signal shape the network works on: [C, n1, …, nr] gives C and
-// [n1, …, nr] for the convolutional architectures; a Vector sample is one
-// channel of [d] values, d the product of the shape.
+// [n1, …, nr] for the convolutional architectures; a Vector sample is d
+// channels on the empty shape (a single point), d the product of the
+// shape — how package redunet computes a vector net.
 func (l Layout) Signal(shape []int) (channels int, signal []int) {
 	if l.Arch == Vector || len(shape) < 2 {
+		// A vector is d channels at a single point: the empty signal shape.
 		d := 1
 		for _, v := range shape {
 			d *= v
 		}
-		return 1, []int{d}
+		return d, []int{}
 	}
 	return shape[0], slices.Clone(shape[1:])
 }

@@ -24,13 +24,12 @@ type netSpec struct {
 	channels, kernel int
 	seed             uint64
 	params           redunet.Params
-	// keep keeps the training data of a vector net (to save it);
 	// evalRates records the rates of the first evaluation set at every
 	// layer.
-	keep, evalRates bool
-	workers         int
-	meta            map[string]string
-	preprocess      redunet.Preprocess
+	evalRates  bool
+	workers    int
+	meta       map[string]string
+	preprocess redunet.Preprocess
 }
 
 // built is what the construction pass gives the protocol.
@@ -55,34 +54,36 @@ func build(ctx context.Context, train *datasets.Set, evals []*datasets.Set, spec
 	for _, s := range evals {
 		evalX = append(evalX, s.X)
 	}
-	vector := spec.layout.Arch == Vector
-	// A convolutional net keeps its training data for its prepared (lifted)
-	// training input, the raw input of the evaluation.
-	opt := redunet.BuildOptions{Keep: spec.keep || !vector, Eval: evalX, Workers: spec.workers, OnInput: onInput, OnLayer: onLayer}
-	if spec.evalRates && len(evals) > 0 {
-		opt.EvalLabels = [][]int{evals[0].Labels}
-	}
-	var r *redunet.Result
+	// Every architecture is one redunet.Net: a vector net is d channels on
+	// the empty shape, without a lift. It keeps its training data: its
+	// prepared training input is the raw input of the evaluation.
+	inCh, signal := spec.layout.Signal(train.Shape)
+	var lift *conv.Lift
 	var err error
-	if vector {
-		r, err = redunet.BuildVector(ctx, train.X, train.Dim(), train.Labels, k, spec.params, opt)
-	} else {
-		inCh, signal := spec.layout.Signal(train.Shape)
-		var lift *conv.Lift
-		switch spec.lift {
-		case "gaussian":
+	switch spec.lift {
+	case "gaussian":
+		if len(signal) > 0 {
 			if lift, err = conv.NewGaussianLift(inCh, spec.channels, spec.kernel, len(signal), spec.seed); err != nil {
 				return nil, err
 			}
-		case "", "none":
-		default:
-			return nil, fmt.Errorf("experiment: lift %q: want gaussian or none", spec.lift)
 		}
-		r, err = redunet.BuildMulti(ctx, train.X, inCh, signal, train.Labels, k, lift, spec.params, opt)
+	case "", "none":
+	default:
+		return nil, fmt.Errorf("experiment: lift %q: want gaussian or none", spec.lift)
 	}
+	net, err := redunet.NewNet(inCh, signal, k, lift, spec.params)
 	if err != nil {
 		return nil, err
 	}
+	opt := redunet.BuildOptions{Keep: true, Eval: evalX, Workers: spec.workers, OnInput: onInput, OnLayer: onLayer}
+	if spec.evalRates && len(evals) > 0 {
+		opt.EvalLabels = [][]int{evals[0].Labels}
+	}
+	tr, err := net.Build(ctx, train.X, train.Labels, opt)
+	if err != nil {
+		return nil, err
+	}
+	r := &redunet.Result{Net: net, Trace: *tr}
 	b := &built{input: r.Input,
 		model: &redunet.Model{Classes: train.Classes, InputShape: train.Shape, Preprocess: spec.preprocess, Meta: spec.meta, Net: r.Net}}
 	b.train = Split{Name: TrainSet, Raw: train.X, Features: r.Features, Labels: train.Labels}
@@ -96,15 +97,13 @@ func build(ctx context.Context, train *datasets.Set, evals []*datasets.Set, spec
 		}
 		b.evals = append(b.evals, sp)
 	}
-	if !vector {
-		// The raw input of a convolutional net is the lifted one. That of
-		// the evaluation sets is recomputed here rather than kept through
-		// the construction pass, whose memory peak it would raise.
-		b.train.Raw = r.Net.TrainInput
-		for i := range b.evals {
-			if b.evals[i].Raw, err = r.Net.Prepare(b.evals[i].Raw); err != nil {
-				return nil, err
-			}
+	// The raw input is the prepared (normalised, lifted) one. That of the
+	// evaluation sets is recomputed here rather than kept through the
+	// construction pass, whose memory peak it would raise.
+	b.train.Raw = r.Net.TrainInput
+	for i := range b.evals {
+		if b.evals[i].Raw, err = r.Net.Prepare(b.evals[i].Raw); err != nil {
+			return nil, err
 		}
 	}
 	return b, nil
@@ -145,10 +144,8 @@ func Apply(ctx context.Context, m *redunet.Model, sets []*datasets.Set, workers 
 		if yh != nil {
 			evals[i].Predicted = yh[i]
 		}
-		if modelArch(m) != Vector {
-			if evals[i].Raw, err = n.Prepare(s.X); err != nil {
-				return Split{}, nil, err
-			}
+		if evals[i].Raw, err = n.Prepare(s.X); err != nil {
+			return Split{}, nil, err
 		}
 	}
 	return train, evals, nil

@@ -37,7 +37,7 @@ func Prepare(l Layout, train *datasets.Set) (*Data, error) {
 }
 
 // Channels returns the number of channels of the laid-out training samples
-// (1 for Vector).
+// (d for Vector).
 func (d *Data) Channels() int {
 	c, _ := d.Layout.Signal(d.Train.Shape)
 	return c
@@ -88,10 +88,6 @@ type Options struct {
 	// Workers is the number of goroutines of the network (0: all cores);
 	// the results do not depend on it.
 	Workers int
-	// Keep keeps the training data of a vector net in it, so that
-	// Result.Model can be saved and applied again (a convolutional net
-	// keeps them in any case).
-	Keep bool
 	// EvalRates records, at every layer, the rates of the features of the
 	// first evaluation set with its true labels (Layer.Eval).
 	EvalRates bool
@@ -190,7 +186,6 @@ func Run(ctx context.Context, cfg Config, data *Data, opt Options) (*Result, err
 		kernel:     cfg.Kernel,
 		seed:       opt.Seed,
 		params:     redunet.Params{Eta: cfg.Eta, EpsSq: cfg.EpsSq, Lambda: cfg.Lambda, Layers: cfg.Layers},
-		keep:       opt.Keep,
 		evalRates:  opt.EvalRates,
 		workers:    opt.Workers,
 		meta:       opt.Meta,

@@ -35,7 +35,7 @@ func BenchmarkVectorLayerBuild(b *testing.B) {
 	rows := classRows(y, k)
 	b.ReportAllocs()
 	for b.Loop() {
-		st := statistics(realKernels{}, blk, rows, 1, 0)
+		st := statistics(realKernels{}, blk, rows, 1, 0, true)
 		if _, _, err := factor(realKernels{}, st, 0.1, true, 0); err != nil {
 			b.Fatal(err)
 		}
@@ -48,7 +48,7 @@ func BenchmarkVectorLayerApply(b *testing.B) {
 	m, d, k := 1000, 784, 10
 	z, y := benchData(m, d, k)
 	blk := vectorBlocks(z, m, d)
-	_, l, err := factor(realKernels{}, statistics(realKernels{}, blk, classRows(y, k), 1, 0), 0.1, true, 0)
+	_, l, err := factor(realKernels{}, statistics(realKernels{}, blk, classRows(y, k), 1, 0, true), 0.1, true, 0)
 	if err != nil {
 		b.Fatal(err)
 	}

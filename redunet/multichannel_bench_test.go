@@ -48,7 +48,7 @@ func BenchmarkMultiLayer(b *testing.B) {
 			b.Run(fmt.Sprintf("%s/build/workers=%d", name, workers), func(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
-					st := statistics(complexKernels{}, s, groups, 784, workers)
+					st := statistics(complexKernels{}, s, groups, 784, workers, true)
 					if _, _, err := factor(complexKernels{}, st, 0.1, true, workers); err != nil {
 						b.Fatal(err)
 					}
@@ -56,7 +56,7 @@ func BenchmarkMultiLayer(b *testing.B) {
 				b.ReportMetric((m*c*c*bins+(k+1)*bins*c*c*c)*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
 			})
 		}
-		_, ops, err := factor(complexKernels{}, statistics(complexKernels{}, s, groups, 784, 0), 0.1, true, 0)
+		_, ops, err := factor(complexKernels{}, statistics(complexKernels{}, s, groups, 784, 0, true), 0.1, true, 0)
 		if err != nil {
 			b.Fatal(err)
 		}

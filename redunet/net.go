@@ -397,7 +397,7 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		evals[i] = n.encodePrepared(ez, t)
 	}
 	classes := classRows(labels, k)
-	layer, err := n.factor(n.statistics(train, classes), p.Layers > 0)
+	layer, err := n.factor(n.statistics(train, classes, true), p.Layers > 0)
 	if err != nil {
 		return err
 	}
@@ -430,7 +430,7 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 			break
 		}
 		// The statistics of the output: the next layer, and the rates.
-		next, err := n.factor(n.statistics(train, classes), !last)
+		next, err := n.factor(n.statistics(train, classes, true), !last)
 		if err != nil {
 			return err
 		}
@@ -439,14 +439,14 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 			continue
 		}
 		lr := LayerResult{Layer: l, True: next.rates, Predicted: yhat}
-		if lr.Pred, err = n.Rates(n.statistics(train, classRows(yhat, k))); err != nil {
+		if lr.Pred, err = n.classRates(train, yhat, next.rates.R); err != nil {
 			return err
 		}
 		for i, el := range opt.EvalLabels {
 			if el == nil {
 				continue
 			}
-			r, err := n.Rates(n.statistics(evals[i], classRows(el, k)))
+			r, err := n.Rates(n.statistics(evals[i], classRows(el, k), true))
 			if err != nil {
 				return err
 			}

@@ -232,14 +232,28 @@ func (n *Net) Statistics(b *Batch, labels []int) (*Stats, error) {
 			return nil, fmt.Errorf("redunet: label %d of sample %d is out of range 0..%d", y, i, n.K-1)
 		}
 	}
-	return n.statistics(b, classRows(labels, n.K)), nil
+	return n.statistics(b, classRows(labels, n.K), true), nil
 }
 
-func (n *Net) statistics(b *Batch, classes [][]int) *Stats {
+// statistics computes the statistics of b under a grouping; without all,
+// the whole-set group is left empty (see classRates).
+func (n *Net) statistics(b *Batch, classes [][]int, all bool) *Stats {
 	if b.r != nil {
-		return &Stats{shape: n.Shape, r: statistics(realKernels{}, b.r, classes, n.Shape.Len(), n.workers())}
+		return &Stats{shape: n.Shape, r: statistics(realKernels{}, b.r, classes, n.Shape.Len(), n.workers(), all)}
 	}
-	return &Stats{shape: n.Shape, c: statistics(complexKernels{}, b.c, classes, n.Shape.Len(), n.workers())}
+	return &Stats{shape: n.Shape, c: statistics(complexKernels{}, b.c, classes, n.Shape.Len(), n.workers(), all)}
+}
+
+// classRates returns the rates of b under the labels given R, the
+// whole-set rate, which does not depend on the labels: only the classes are
+// factorised.
+func (n *Net) classRates(b *Batch, labels []int, r float64) (Rates, error) {
+	l, err := n.factor(n.statistics(b, classRows(labels, n.K), false), false)
+	if err != nil {
+		return Rates{}, err
+	}
+	rc := l.rates.Rc
+	return Rates{DeltaR: r - rc, R: r, Rc: rc}, nil
 }
 
 // checkBatch reports a batch that was not encoded by a net of this shape

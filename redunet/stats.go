@@ -81,9 +81,10 @@ func workerCount(workers, units int) int {
 }
 
 // statistics computes the statistics of b grouped by classes (class j's
-// sample indices in classes[j]); group 0 is every sample. Bins are spread
-// over workers.
-func statistics[T scalar](k kernels[T], b *blocks[T], classes [][]int, fullBins, workers int) *stats[T] {
+// sample indices in classes[j]); group 0 is every sample, or, unless all,
+// left empty (for the rates of another labelling of samples whose whole-set
+// log-determinant is known). Bins are spread over workers.
+func statistics[T scalar](k kernels[T], b *blocks[T], classes [][]int, fullBins, workers int, all bool) *stats[T] {
 	c, m, bins := b.c, b.m, b.bins()
 	st := &stats[T]{c: c, w: b.w, fullBins: fullBins, groups: make([]groupStat[T], 1+len(classes))}
 	idx := append([][]int{nil}, classes...) // nil: every sample, in order
@@ -92,6 +93,8 @@ func statistics[T scalar](k kernels[T], b *blocks[T], classes [][]int, fullBins,
 		n := m
 		if g > 0 {
 			n = len(idx[g])
+		} else if !all {
+			n = 0
 		}
 		gs := &st.groups[g]
 		gs.n = n

@@ -168,7 +168,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 
 		meta := map[string]string{"arch": af.arch, "data": data.source, "classes": data.classes, "train_per_class": fmt.Sprint(trainPer),
 			"created": time.Now().UTC().Format(time.RFC3339)}
-		opt := experiment.Options{Seed: af.seed, Workers: af.workers, Keep: out != "", EvalRates: reportDir != "",
+		opt := experiment.Options{Seed: af.seed, Workers: af.workers, EvalRates: reportDir != "",
 			ShiftedTrain: shiftedTrain, Neighbours: knnK, Meta: meta}
 		done := watchRun(e, quiet || jsonOut, w, p.Layers, &opt)
 		res, err := experiment.Run(ctx, cfg, d, opt)

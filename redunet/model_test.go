@@ -84,11 +84,33 @@ func TestModelCorrupt(t *testing.T) {
 	// A different version is named as such.
 	bad := append([]byte(nil), good...)
 	binary.LittleEndian.PutUint32(bad[8:12], 99)
-	if _, err := ReadModel(bad); err == nil || !strings.Contains(err.Error(), "version 99") {
+	var ve *VersionError
+	if _, err := ReadModel(bad); !errors.As(err, &ve) || ve.Version != 99 || !strings.Contains(err.Error(), "version 99") {
 		t.Errorf("version 99: %v", err)
 	}
-	if _, err := ReadModel([]byte("hello world, not a model at all")); err == nil || !strings.Contains(err.Error(), "magic") {
+	// A flipped byte in the arrays fails the checksum.
+	bad = append([]byte(nil), good...)
+	bad[len(bad)-sha256.Size-5] ^= 1
+	if _, err := ReadModel(bad); !errors.Is(err, ErrChecksum) {
+		t.Errorf("a flipped array byte: %v, want ErrChecksum", err)
+	}
+	// The package prefix appears once.
+	if _, err := ReadModel(bad); strings.Count(err.Error(), "redunet: ") != 1 {
+		t.Errorf("prefix not once: %v", err)
+	}
+	var fe FormatError
+	if _, err := ReadModel([]byte("hello world, not a model at all")); !errors.As(err, &fe) || !strings.Contains(err.Error(), "magic") {
 		t.Errorf("not a model: %v", err)
+	}
+	// Invalid parameters behind a valid checksum: a FormatError, with the
+	// package prefix once.
+	bad = bytes.Replace(append([]byte(nil), good[:len(good)-sha256.Size]...), []byte(`"Eta":0.5`), []byte(`"Eta":0.0`), 1)
+	if bytes.Equal(bad, good[:len(good)-sha256.Size]) {
+		t.Fatal("the header has no \"Eta\":0.5 to change")
+	}
+	sum := sha256.Sum256(bad)
+	if _, err := ReadModel(append(bad, sum[:]...)); !errors.As(err, &fe) || strings.Count(err.Error(), "redunet: ") != 1 || !strings.Contains(err.Error(), "eta (η) = 0") {
+		t.Errorf("eta 0 in the header: %v", err)
 	}
 	// LoadModel names the file.
 	path := filepath.Join(t.TempDir(), "half.rdn")

@@ -2,6 +2,7 @@ package datasets
 
 import (
 	"bufio"
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -80,6 +81,16 @@ func numberNames(n int) []string {
 	return s
 }
 
+// maxCIFARBytes is the most bytes of batch files that a CIFAR split may
+// hold (160 MiB). The real splits hold at most 153.7 MB (CIFAR-100's
+// train.bin, 50,000 records of 3,074 bytes), and a split is refused before
+// anything is allocated if its files are larger.
+const maxCIFARBytes = 160 << 20
+
+// maxClassNamesBytes is the longest file of class names that the CIFAR
+// loaders read (1 MiB).
+const maxClassNamesBytes = 1 << 20
+
 // LoadCIFAR10 loads the "train" (data_batch_1.bin to data_batch_5.bin,
 // 50,000 images) or "test" (test_batch.bin, 10,000 images) split of the
 // binary version of CIFAR-10. dir is the extracted cifar-10-batches-bin
@@ -92,18 +103,25 @@ func numberNames(n int) []string {
 // batches.meta.txt if dir holds it, else airplane, automobile, bird, cat,
 // deer, dog, frog, horse, ship, truck.
 //
-// With Limit(n) only the first n records, in the order of the files above,
-// are read.
+// The records are read one at a time, in the order of the files above, and
+// only those that the options keep are stored: with Limit(n) the first n,
+// with PerClass(n) the first n of each class, with Classes only those
+// classes; reading stops as soon as no further record can be kept, and
+// stops with an error wrapping ctx.Err() soon after ctx is done.
 //
-// The sizes of all the files are checked before anything is allocated. It
+// The sizes of all the files are checked before anything is allocated:
+// together they may hold at most 160 MiB (the real splits hold 154 MB). It
 // returns an error naming the file if a batch file is missing or cannot be
-// read; an error wrapping a FormatError if the length of a batch file is
-// not a whole number of records, if a label is out of range, or if
-// batches.meta.txt does not hold 10 names; and an error wrapping
-// io.ErrUnexpectedEOF if a file is cut short while it is read. An unknown
-// split is an error too.
-func LoadCIFAR10(dir, split string, opts ...Option) (*Set, error) {
-	return loadCIFAR(&cifar10Format, dir, split, opts)
+// read; an error wrapping ErrNotRegular if it is not a regular file (a
+// named pipe, a device); an error wrapping a FormatError if the length of a
+// batch file is not a whole number of records, if a label is out of range,
+// or if batches.meta.txt does not hold 10 names; an error wrapping an
+// UnsupportedError if the files are larger than the limit above; and an
+// error wrapping io.ErrUnexpectedEOF if a file is cut short while it is
+// read. An unknown split or a class id of Classes out of range is an error
+// too.
+func LoadCIFAR10(ctx context.Context, dir, split string, opts ...Option) (*Set, error) {
+	return loadCIFAR(ctx, &cifar10Format, dir, split, opts)
 }
 
 // LoadCIFAR100 loads the "train" (train.bin, 50,000 images) or "test"
@@ -116,17 +134,17 @@ func LoadCIFAR10(dir, split string, opts ...Option) (*Set, error) {
 // of fine_label_names.txt if present, else "0" to "99". With fine false the
 // labels are the 20 coarse classes, the set is named
 // "cifar100-coarse/<split>" and the names come from coarse_label_names.txt,
-// else "0" to "19". Shape, values and errors are as for LoadCIFAR10; both
-// label bytes are checked.
-func LoadCIFAR100(dir, split string, fine bool, opts ...Option) (*Set, error) {
+// else "0" to "19". Shape, values, options and errors are as for
+// LoadCIFAR10; both label bytes are checked.
+func LoadCIFAR100(ctx context.Context, dir, split string, fine bool, opts ...Option) (*Set, error) {
 	if fine {
-		return loadCIFAR(&cifar100Fine, dir, split, opts)
+		return loadCIFAR(ctx, &cifar100Fine, dir, split, opts)
 	}
-	return loadCIFAR(&cifar100Coarse, dir, split, opts)
+	return loadCIFAR(ctx, &cifar100Coarse, dir, split, opts)
 }
 
 // loadCIFAR loads split of the CIFAR data set of format f from dir.
-func loadCIFAR(f *cifarFormat, dir, split string, opts []Option) (*Set, error) {
+func loadCIFAR(ctx context.Context, f *cifarFormat, dir, split string, opts []Option) (*Set, error) {
 	o := newOptions(opts)
 	files, ok := f.files[split]
 	if !ok {
@@ -139,11 +157,18 @@ func loadCIFAR(f *cifarFormat, dir, split string, opts []Option) (*Set, error) {
 	if err != nil {
 		return nil, err
 	}
+	name := f.name + "/" + split
+	sel, err := o.newSelector(name, len(classes))
+	if err != nil {
+		return nil, err
+	}
 
-	// Check every file before allocating: present, a whole number of records.
+	// Check every file before allocating: a regular file, a whole number of
+	// records, all of them within the limit.
 	rec := f.record()
 	counts := make([]int, len(files))
 	total := 0
+	var bytes int64
 	for i, base := range files {
 		p := filepath.Join(dir, base)
 		fi, err := os.Stat(p)
@@ -153,75 +178,83 @@ func loadCIFAR(f *cifarFormat, dir, split string, opts []Option) (*Set, error) {
 		if fi.IsDir() {
 			return nil, fileError(p, formatErrorf("a folder, not a file of %d-byte %s records", rec, f.name))
 		}
+		if err := checkRegular(p, fi); err != nil {
+			return nil, fileError(p, err)
+		}
 		if fi.Size()%int64(rec) != 0 {
 			return nil, fileError(p, formatErrorf("%d bytes, not a whole number of %d-byte %s records",
 				fi.Size(), rec, f.name))
 		}
+		if bytes += fi.Size(); bytes > maxCIFARBytes {
+			return nil, fileError(p, unsupportedf("%s batch files of %d bytes in all, more than the %d this package reads (the real ones hold 154 MB)",
+				f.name, bytes, maxCIFARBytes))
+		}
 		counts[i] = int(fi.Size() / int64(rec))
 		total += counts[i]
 	}
-	if o.limit > 0 {
-		total = min(total, o.limit)
-	}
 
+	most := sel.most(total)
 	s := &Set{
-		Name:    f.name + "/" + split,
-		X:       make([]float64, total*cifarPixels),
+		Name:    name,
+		X:       make([]float64, 0, most*f.pixels),
 		Shape:   []int{3, 32, 32},
-		Labels:  make([]int, total),
+		Labels:  make([]int, 0, most),
 		Classes: classes,
 	}
-	n := 0
 	for i, base := range files {
-		if n == total {
+		if sel.done() {
 			break
 		}
-		k := min(counts[i], total-n)
-		if err := readCIFARFile(f, filepath.Join(dir, base), s, n, k); err != nil {
+		if err := readCIFARFile(ctx, f, filepath.Join(dir, base), counts[i], sel, s); err != nil {
 			return nil, err
 		}
-		n += k
 	}
 	return s, nil
 }
 
-// readCIFARFile reads the first k records of the file at path into samples
-// from..from+k−1 of s.
-func readCIFARFile(f *cifarFormat, path string, s *Set, from, k int) error {
-	fd, err := os.Open(path)
+// readCIFARFile reads the first n records of the file at path, through
+// ctx, adding to s those that sel keeps, and stops when sel is done.
+func readCIFARFile(ctx context.Context, f *cifarFormat, path string, n int, sel *selector, s *Set) error {
+	fd, _, err := openRegular(path)
 	if err != nil {
 		return fileError(path, err)
 	}
 	defer fd.Close()
-	labels := s.Labels[from : from+k]
-	x := s.X[from*cifarPixels : (from+k)*cifarPixels]
-	if err := readCIFARRecords(bufio.NewReaderSize(fd, 1<<16), f, labels, x); err != nil {
+	if err := readCIFARStream(bufio.NewReaderSize(ctxReader{ctx, fd}, 1<<16), f, n, sel, s); err != nil {
+		if ctx.Err() != nil {
+			return cancelled(ctx, path)
+		}
 		return fileError(path, err)
 	}
 	return nil
 }
 
-// readCIFARRecords decodes len(labels) records of format f from r: the
-// label of record i goes to labels[i] and its f.pixels pixel bytes, divided
-// by 255, to x[i*f.pixels:(i+1)*f.pixels]. It checks every label byte of a
-// record against its number of classes. A stream that ends before the last
-// record gives an error wrapping io.ErrUnexpectedEOF, and a label out of
-// range one wrapping a FormatError. Errors have no package prefix.
-func readCIFARRecords(r io.Reader, f *cifarFormat, labels []int, x []float64) error {
+// readCIFARStream decodes up to n records of format f from r, one at a
+// time, stopping when sel is done: the label of a record that sel keeps is
+// appended to s.Labels and its f.pixels pixel bytes, divided by 255, to
+// s.X. It checks every label byte of a record against its number of
+// classes. A stream that ends before the last record gives an error
+// wrapping io.ErrUnexpectedEOF, and a label out of range one wrapping a
+// FormatError; record numbers in errors count from the start of r. Errors
+// have no package prefix.
+func readCIFARStream(r io.Reader, f *cifarFormat, n int, sel *selector, s *Set) error {
 	buf := make([]byte, f.record())
-	for i := range labels {
+	for i := 0; i < n && !sel.done(); i++ {
 		if _, err := io.ReadFull(r, buf); err != nil {
 			return fmt.Errorf("reading record %d: %w", i, noEOF(err))
 		}
-		for j, n := range f.ranges {
-			if int(buf[j]) >= n {
-				return formatErrorf("record %d: label %d out of range (%d classes)", i, buf[j], n)
+		for j, c := range f.ranges {
+			if int(buf[j]) >= c {
+				return formatErrorf("record %d: label %d out of range (%d classes)", i, buf[j], c)
 			}
 		}
-		labels[i] = int(buf[f.use])
-		xi := x[i*f.pixels : (i+1)*f.pixels]
-		for j, b := range buf[f.labels:] {
-			xi[j] = float64(b) / 255
+		label := int(buf[f.use])
+		if !sel.take(label) {
+			continue
+		}
+		s.Labels = append(s.Labels, label)
+		for _, b := range buf[f.labels:] {
+			s.X = append(s.X, float64(b)/255)
 		}
 	}
 	return nil
@@ -229,12 +262,20 @@ func readCIFARRecords(r io.Reader, f *cifarFormat, labels []int, x []float64) er
 
 // readClassNames returns the non-blank lines of the file at path, trimmed,
 // or a copy of def if there is no such file. The file must hold len(def)
-// names.
+// names, be a regular file and hold at most maxClassNamesBytes bytes.
 func readClassNames(path string, def []string) ([]string, error) {
-	b, err := os.ReadFile(path)
+	f, size, err := openRegular(path)
 	if errors.Is(err, os.ErrNotExist) {
 		return slices.Clone(def), nil
 	}
+	if err != nil {
+		return nil, fileError(path, err)
+	}
+	defer f.Close()
+	if size > maxClassNamesBytes {
+		return nil, fileError(path, formatErrorf("%d bytes, more than the %d of a file of class names", size, maxClassNamesBytes))
+	}
+	b, err := io.ReadAll(io.LimitReader(f, maxClassNamesBytes))
 	if err != nil {
 		return nil, fileError(path, err)
 	}

@@ -20,6 +20,22 @@ var cifarFormats = func() []*cifarFormat {
 	return formats
 }()
 
+// readCIFARRecords decodes len(labels) records of format f from r with
+// readCIFARStream, keeping every one: the label of record i goes to
+// labels[i] and its pixels to x[i*f.pixels:(i+1)*f.pixels].
+func readCIFARRecords(r io.Reader, f *cifarFormat, labels []int, x []float64) error {
+	o := newOptions(nil)
+	sel, err := o.newSelector("fuzz", f.ranges[f.use])
+	if err != nil {
+		panic(err)
+	}
+	s := &Set{}
+	err = readCIFARStream(r, f, len(labels), sel, s)
+	copy(labels, s.Labels)
+	copy(x, s.X)
+	return err
+}
+
 // FuzzCIFARRecords is seeded with valid batch files of every layout: a few
 // records with labels at both ends of their ranges. Whatever the bytes,
 // decoding must not panic; what it accepts must be the bytes themselves,

@@ -72,7 +72,7 @@ func checkCIFAR(t *testing.T, s *datasets.Set, name string, labels, seeds []int)
 
 func TestLoadCIFAR10(t *testing.T) {
 	parent, dir := writeCIFAR10(t)
-	train, err := datasets.LoadCIFAR10(parent, "train") // the parent of cifar-10-batches-bin
+	train, err := datasets.LoadCIFAR10(t.Context(), parent, "train") // the parent of cifar-10-batches-bin
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,7 +89,7 @@ func TestLoadCIFAR10(t *testing.T) {
 	// batches.meta.txt as the archive has it: ten names, then blank lines.
 	names := []string{"a0", "a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9"}
 	writeFile(t, dir, "batches.meta.txt", []byte(strings.Join(names, "\n")+"\n\n"))
-	test, err := datasets.LoadCIFAR10(dir, "test") // the folder itself
+	test, err := datasets.LoadCIFAR10(t.Context(), dir, "test") // the folder itself
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -99,7 +99,7 @@ func TestLoadCIFAR10(t *testing.T) {
 	}
 
 	// Limit stops in the middle of the second file.
-	s, err := datasets.LoadCIFAR10(dir, "train", datasets.Limit(3))
+	s, err := datasets.LoadCIFAR10(t.Context(), dir, "train", datasets.Limit(3))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -114,7 +114,7 @@ func TestLoadCIFAR100(t *testing.T) {
 	writeFile(t, dir, "train.bin", cifarRecords(0, []byte{19, 99}, []byte{0, 5}, []byte{7, 0}))
 	writeFile(t, dir, "test.bin", cifarRecords(50, []byte{1, 2}))
 
-	fine, err := datasets.LoadCIFAR100(dir, "train", true)
+	fine, err := datasets.LoadCIFAR100(t.Context(), dir, "train", true)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -122,7 +122,7 @@ func TestLoadCIFAR100(t *testing.T) {
 	if len(fine.Classes) != 100 || fine.Classes[0] != "0" || fine.Classes[99] != "99" {
 		t.Errorf("default fine classes %q", fine.Classes)
 	}
-	coarse, err := datasets.LoadCIFAR100(filepath.Dir(dir), "train", false, datasets.Limit(2))
+	coarse, err := datasets.LoadCIFAR100(t.Context(), filepath.Dir(dir), "train", false, datasets.Limit(2))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -136,7 +136,7 @@ func TestLoadCIFAR100(t *testing.T) {
 		coarseNames = append(coarseNames, fmt.Sprintf("coarse%02d", i))
 	}
 	writeFile(t, dir, "coarse_label_names.txt", []byte(strings.Join(coarseNames, "\n")+"\n"))
-	test, err := datasets.LoadCIFAR100(dir, "test", false)
+	test, err := datasets.LoadCIFAR100(t.Context(), dir, "test", false)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -153,7 +153,7 @@ func TestLoadCIFARErrors(t *testing.T) {
 	// Every length that is not a whole number of records.
 	for _, n := range []int{1, 3072, 3074, 2*3073 - 1, 2*3073 + 1, len(good) - 1} {
 		p := writeFile(t, dir, "test_batch.bin", good[:min(n, len(good))])
-		_, err := datasets.LoadCIFAR10(dir, "test")
+		_, err := datasets.LoadCIFAR10(t.Context(), dir, "test")
 		if msg := errText(err, p, "not a whole number of 3073-byte"); msg != "" || errClass(err) != "format" {
 			t.Errorf("%d bytes: %v (%s), want a FormatError", n, err, msg)
 		}
@@ -163,7 +163,7 @@ func TestLoadCIFARErrors(t *testing.T) {
 	bad := slices.Clone(good)
 	bad[3073] = 10 // the label of the second record
 	p := writeFile(t, dir, "test_batch.bin", bad)
-	if _, err := datasets.LoadCIFAR10(dir, "test"); errText(err, p, "record 1: label 10 out of range (10 classes)") != "" ||
+	if _, err := datasets.LoadCIFAR10(t.Context(), dir, "test"); errText(err, p, "record 1: label 10 out of range (10 classes)") != "" ||
 		errClass(err) != "format" {
 		t.Errorf("label 10: got %v, want a FormatError", err)
 	}
@@ -172,14 +172,14 @@ func TestLoadCIFARErrors(t *testing.T) {
 	if err := os.Remove(missing); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := datasets.LoadCIFAR10(dir, "train"); errText(err, missing) != "" || !errors.Is(err, fs.ErrNotExist) {
+	if _, err := datasets.LoadCIFAR10(t.Context(), dir, "train"); errText(err, missing) != "" || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing batch: got %v, want fs.ErrNotExist naming %s", err, missing)
 	}
-	if _, err := datasets.LoadCIFAR10(dir, "valid"); errText(err, `cifar10: unknown split "valid"`) != "" {
+	if _, err := datasets.LoadCIFAR10(t.Context(), dir, "valid"); errText(err, `cifar10: unknown split "valid"`) != "" {
 		t.Errorf("unknown split: got %v", err)
 	}
 	meta := writeFile(t, dir, "batches.meta.txt", []byte("a\nb\n"))
-	if _, err := datasets.LoadCIFAR10(dir, "test"); errText(err, meta, "2 class names, want 10") != "" || errClass(err) != "format" {
+	if _, err := datasets.LoadCIFAR10(t.Context(), dir, "test"); errText(err, meta, "2 class names, want 10") != "" || errClass(err) != "format" {
 		t.Errorf("short meta file: got %v, want a FormatError", err)
 	}
 
@@ -187,18 +187,18 @@ func TestLoadCIFARErrors(t *testing.T) {
 	dir100 := t.TempDir()
 	p = writeFile(t, dir100, "train.bin", cifarRecords(0, []byte{0, 0}, []byte{3, 100}))
 	for _, fine := range []bool{true, false} {
-		if _, err := datasets.LoadCIFAR100(dir100, "train", fine); errText(err, p, "record 1: label 100 out of range (100 classes)") != "" ||
+		if _, err := datasets.LoadCIFAR100(t.Context(), dir100, "train", fine); errText(err, p, "record 1: label 100 out of range (100 classes)") != "" ||
 			errClass(err) != "format" {
 			t.Errorf("fine=%v, fine label 100: got %v", fine, err)
 		}
 	}
 	p = writeFile(t, dir100, "test.bin", cifarRecords(0, []byte{20, 0}))
-	if _, err := datasets.LoadCIFAR100(dir100, "test", true); errText(err, p, "label 20 out of range (20 classes)") != "" ||
+	if _, err := datasets.LoadCIFAR100(t.Context(), dir100, "test", true); errText(err, p, "label 20 out of range (20 classes)") != "" ||
 		errClass(err) != "format" {
 		t.Errorf("coarse label 20: got %v", err)
 	}
 	p = writeFile(t, dir100, "test.bin", good) // CIFAR-10 records are 1 byte short
-	if _, err := datasets.LoadCIFAR100(dir100, "test", true); errText(err, p) != "" || errClass(err) != "format" {
+	if _, err := datasets.LoadCIFAR100(t.Context(), dir100, "test", true); errText(err, p) != "" || errClass(err) != "format" {
 		t.Errorf("CIFAR-10 file as CIFAR-100: got %v", err)
 	}
 }
@@ -213,7 +213,7 @@ func TestLoadCIFARFolderAsBatch(t *testing.T) {
 	if err := os.Mkdir(p, 0o755); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := datasets.LoadCIFAR10(dir, "train"); errText(err, p, "a folder") != "" || errClass(err) != "format" {
+	if _, err := datasets.LoadCIFAR10(t.Context(), dir, "train"); errText(err, p, "a folder") != "" || errClass(err) != "format" {
 		t.Errorf("folder as a batch: got %v, want a FormatError naming %s", err, p)
 	}
 }

@@ -29,8 +29,9 @@ func (e FormatError) Error() string { return string(e) }
 // An UnsupportedError reports that a file may be valid but uses a feature
 // that this package does not read: an NPY element type such as complex128,
 // Fortran order, a format version it does not know, or sizes beyond its
-// limits (more than 2 GiB of IDX data, more than 2^28 NPY elements). Its
-// text names the feature; the error that carries it adds the package prefix
+// limits (more than 2 GiB of IDX data, more than 2^28 NPY elements, CIFAR
+// batch files of more than 160 MiB, an image of more than MaxPixels
+// pixels). Its text names the feature; the error that carries it adds the package prefix
 // and the file name. Find it with errors.As, as a FormatError.
 type UnsupportedError string
 

@@ -13,7 +13,7 @@ import (
 
 func ExampleLoadMNIST() {
 	// The fixture holds the first 100 training and test samples of MNIST.
-	train, err := datasets.LoadMNIST("../testdata/mnist", "train")
+	train, err := datasets.LoadMNIST(context.Background(), "../testdata/mnist", "train")
 	if err != nil {
 		log.Fatal(err)
 	}

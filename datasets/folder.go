@@ -2,31 +2,31 @@ package datasets
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"image"
 	"os"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"sync"
 	"sync/atomic"
-
-	"github.com/disintegration/imaging"
-	_ "golang.org/x/image/bmp"  // register BMP for image.Decode
-	_ "golang.org/x/image/tiff" // register TIFF
-	_ "golang.org/x/image/webp" // register WebP
 )
 
-// folderOptions is the part of the options that only LoadFolder reads.
+// folderOptions is the part of the options that only LoadFolder and
+// ReadImage read.
 type folderOptions struct {
 	w, h int  // size of the images; 0 takes the size of the first one
 	gray bool // one gray channel instead of R, G, B
 }
 
-// Size makes LoadFolder resize every image to w×h pixels (Lanczos). By
-// default, or if w or h is not positive, the size is that of the first
-// image that decodes. Loaders of other sources ignore it.
+// Size makes LoadFolder and ReadImage resize every image to w×h pixels
+// (Lanczos). By default, or if w or h is not positive, the size is that of
+// the first image that decodes, which must then be at least 4×4 and at
+// most 2^20 pixels (1024×1024); the set's Notes say which size was taken
+// from which file. Size may choose any size, even 1×1, within MaxPixels
+// and MaxImageSide.
+// Loaders of other sources ignore it.
 func Size(w, h int) Option {
 	return func(o *options) {
 		if w <= 0 || h <= 0 {
@@ -36,21 +36,12 @@ func Size(w, h int) Option {
 	}
 }
 
-// Gray makes LoadFolder convert the images to one gray channel (shape
-// [1,H,W]) if gray is true, instead of keeping the R, G and B channels
-// (shape [3,H,W], the default). Loaders of other sources ignore it.
+// Gray makes LoadFolder and ReadImage convert the images to one gray
+// channel (shape [1,H,W]) if gray is true, instead of keeping the R, G and
+// B channels (shape [3,H,W], the default). Loaders of other sources ignore
+// it.
 func Gray(gray bool) Option {
 	return func(o *options) { o.folder.gray = gray }
-}
-
-// PerClass sets the number of samples of each class. It makes LoadFolder
-// keep only the first n images of each class, in file name order, and
-// decode no further (n <= 0 keeps all, the default); files that are skipped
-// do not count. It makes the synthetic sources of Load (gaussian2d,
-// gaussian3d, sinusoid) draw n samples of each class (n <= 0 draws their
-// default number). Loaders of other sources ignore it.
-func PerClass(n int) Option {
-	return func(o *options) { o.perClass = max(n, 0) }
 }
 
 // A SkippedFile is a file that LoadFolder left out because it could not be
@@ -59,6 +50,10 @@ type SkippedFile struct {
 	Path string // the file's path: the folder, the class and the file name joined
 	Err  error  // why it was left out
 }
+
+// folderBatch is the number of images per worker that LoadFolder decodes
+// between two appends to the set, so that few samples are held outside it.
+const folderBatch = 4
 
 // LoadFolder loads a data set of image files laid out one sub-folder per
 // class:
@@ -70,52 +65,92 @@ type SkippedFile struct {
 // The classes are the sub-folders in sorted order (labels 0..K−1), and each
 // class's files are taken in sorted name order, class after class. Names
 // beginning with a dot are ignored, and so are plain files directly in dir.
+// A class name is the folder's name as the file system holds it, byte for
+// byte: a name that is not valid UTF-8 is kept as it is, not replaced (Go
+// strings hold any bytes; a program that writes class names as JSON must
+// escape such a name itself, since encoding/json would replace its invalid
+// bytes with U+FFFD).
 //
 // Every image is decoded (PNG, JPEG, GIF, BMP, TIFF or WebP; the first frame
 // of a GIF; EXIF orientation applied to JPEG), resized with a Lanczos filter
 // to the size that the Size option sets, or else to the size of the first
 // image, if its size differs, and converted to R, G and B channels, or to
 // one gray channel with Gray(true). An alpha channel is dropped. Values are
-// in [0,1] and the shape is [C,H,W]. The set is named dir. Files are decoded
-// in parallel; the result does not depend on the number of workers.
+// in [0,1] and the shape is [C,H,W]. The set is named dir. When the first
+// image sets the size, it must be at least 4×4 and at most 2^20 pixels,
+// else LoadFolder returns an error that asks for Size, and the set's Notes
+// say which size was taken from which file.
 //
-// A file that cannot be decoded (not an image, damaged, empty, unreadable)
-// or a folder inside a class folder is not an error: it is left out and
-// listed, in order, both in the returned slice and in the Skipped field of
-// the set. The options PerClass and Limit stop decoding early; Limit may
-// leave the last classes without samples.
+// Each image is decoded, resized and dropped before its sample is stored,
+// so memory holds the samples at their final size and a few images being
+// decoded. An image's size is read from its header first, and an image of
+// more than MaxPixels pixels (DefaultMaxPixels, 64 megapixels), or with a
+// side longer than MaxImageSide, is skipped without being decoded. Files
+// are decoded in parallel, never more than MaxPixels pixels at a time; the
+// result does not depend on the number of workers.
 //
-// It returns an error naming the folder if dir cannot be read or holds no
-// class sub-folders, or if a class folder cannot be read, holds no files or
-// yields no image; in the last case the files skipped so far are returned
-// with the error. Decoding stops, and LoadFolder returns an error wrapping
-// ctx.Err(), when ctx is done.
+// A file that cannot be decoded (not an image, damaged, empty, unreadable,
+// too large) or that is not a regular file (a named pipe, a socket, a
+// device: it is not opened for long, so it cannot block), or a folder
+// inside a class folder, is not an error: it is left out and listed, in
+// order, both in the returned slice and in the Skipped field of the set.
+// The options PerClass and Limit stop decoding early; Limit may leave the
+// last classes without samples. With Classes only the folders of those
+// classes are read; the labels and Classes are those of all the folders.
+//
+// It returns an error naming the folder if dir cannot be read, is not a
+// folder or holds no class sub-folders, or if a class folder that is read
+// cannot be read, holds no files or yields no image; in the last case the
+// files skipped so far are returned with the error. It also returns an
+// error if a class id of Classes is out of range, if Size is larger than
+// MaxPixels, or if the first image's size is out of the bounds above.
+// Decoding stops, and LoadFolder returns an error wrapping ctx.Err(), soon
+// after ctx is done.
 func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []SkippedFile, error) {
 	o := newOptions(opts)
-	classes, files, err := listFolder(dir)
+	classes, files, err := listFolder(dir, o.classes)
 	if err != nil {
 		return nil, nil, err
 	}
-	cancelled := func() error {
-		if err := ctx.Err(); err != nil {
-			return fmt.Errorf("datasets: %s: %w", dir, err)
-		}
-		return nil
+	sel, err := o.newSelector(dir, len(classes))
+	if err != nil {
+		return nil, nil, err
 	}
 	w, h, gray := o.folder.w, o.folder.h, o.folder.gray
+	if w > 0 && !o.sizeOK(w, h) {
+		return nil, nil, fmt.Errorf("datasets: %s: %w", dir, sizeTooLarge(w, h, o.maxPixels))
+	}
+	workers := runtime.GOMAXPROCS(0)
+	gate := newPixelGate(o.maxPixels, workers)
+	decode := func(path string, use func(image.Image) error) error {
+		return decodeImageFile(ctx, path, o.maxPixels, gate, use)
+	}
+
 	var skipped []SkippedFile
+	var notes []string
 	known := map[string]error{} // decoding errors found while finding the size
 	if w == 0 {
 	find:
 		for _, paths := range files {
 			for _, p := range paths {
-				if err := cancelled(); err != nil {
+				if err := cancelled(ctx, dir); err != nil {
 					return nil, nil, err
 				}
-				img, err := openImage(p)
-				if err == nil {
+				err := decode(p, func(img image.Image) error {
 					w, h = img.Bounds().Dx(), img.Bounds().Dy()
+					return nil
+				})
+				if err == nil {
+					if err := checkAutoSize(w, h); err != nil {
+						return nil, nil, fmt.Errorf("datasets: %s: the first image, %s, is %d×%d pixels: %w; choose a size with Size",
+							dir, p, w, h, err)
+					}
+					notes = append(notes, fmt.Sprintf("samples of %d×%d pixels, the size of the first image, %s; images of other sizes are resized (Size sets the size)",
+						w, h, p))
 					break find
+				}
+				if err := cancelled(ctx, dir); err != nil {
+					return nil, nil, err
 				}
 				known[p] = err
 			}
@@ -125,6 +160,7 @@ func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []Skippe
 	if gray {
 		c = 1
 	}
+	d := c * h * w
 
 	// wanted returns how many images to take from n files when left more
 	// images are wanted in all (if o.limit > 0).
@@ -138,25 +174,29 @@ func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []Skippe
 		return n
 	}
 	most := 0 // images taken if none is skipped
-	for _, paths := range files {
-		most += wanted(len(paths), o.limit-most)
+	for label, paths := range files {
+		if sel.want[label] {
+			most += wanted(len(paths), o.limit-most)
+		}
 	}
 	s := &Set{
 		Name:    dir,
-		X:       make([]float64, 0, most*c*h*w),
 		Shape:   []int{c, h, w},
 		Labels:  make([]int, 0, most),
 		Classes: classes,
 	}
 	left := o.limit // images still wanted, if o.limit > 0
 	for label, paths := range files {
+		if !sel.want[label] {
+			continue
+		}
 		if len(paths) == 0 {
 			return nil, nil, fmt.Errorf("datasets: %s: class folder %q holds no files", dir, classes[label])
 		}
 		want := wanted(len(paths), left)
 		got, next := 0, 0
 		for got < want && next < len(paths) {
-			batch := paths[next:min(next+want-got, len(paths))]
+			batch := paths[next:min(next+want-got, next+folderBatch*workers, len(paths))]
 			next += len(batch)
 			vals := make([][]float64, len(batch))
 			errs := make([]error, len(batch))
@@ -168,9 +208,12 @@ func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []Skippe
 				if ctx.Err() != nil {
 					return // reported below, not as a skipped file
 				}
-				vals[i], errs[i] = decodeValues(batch[i], w, h, gray)
+				errs[i] = decode(batch[i], func(img image.Image) error {
+					vals[i] = imageValues(img, w, h, gray)
+					return nil
+				})
 			})
-			if err := cancelled(); err != nil {
+			if err := cancelled(ctx, dir); err != nil {
 				return nil, nil, err
 			}
 			for i, p := range batch {
@@ -178,14 +221,16 @@ func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []Skippe
 					skipped = append(skipped, SkippedFile{p, errs[i]})
 					continue
 				}
-				s.X = append(s.X, vals[i]...)
+				s.X = append(grow(s.X, d, most*d), vals[i]...)
+				vals[i] = nil
 				s.Labels = append(s.Labels, label)
 				got++
 			}
 		}
 		if got == 0 {
-			return nil, skipped, fmt.Errorf("datasets: %s: class folder %q: none of its %d files is an image that can be decoded",
-				dir, classes[label], next)
+			why := skipped[len(skipped)-next] // the first of this class
+			return nil, skipped, fmt.Errorf("datasets: %s: class folder %q: none of its %d files is an image that can be decoded (the first, %s: %v)",
+				dir, classes[label], next, filepath.Base(why.Path), why.Err)
 		}
 		if o.limit > 0 {
 			if left -= got; left == 0 {
@@ -193,46 +238,44 @@ func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []Skippe
 			}
 		}
 	}
+	if s.X == nil {
+		s.X = []float64{}
+	}
 	s.Skipped = skipped
+	s.Notes = notes
 	return s, skipped, nil
 }
 
-// LoadImage decodes one image file as LoadFolder decodes each of its files
-// (PNG, JPEG, GIF, BMP, TIFF or WebP; the first frame of a GIF; EXIF
-// orientation applied): resized with a Lanczos filter to w×h pixels if its
-// size differs, converted to one gray channel if gray, else to R, G and B,
-// the alpha channel dropped. It returns c·h·w values in [0,1], c planes of
-// h rows of w values (c = 1 if gray, else 3), the layout of a sample of
-// shape [c,h,w].
-//
-// It returns an error naming path if w or h is less than 1 or if the file
-// cannot be read or decoded as an image (a folder, an empty or damaged
-// file, another format).
-func LoadImage(path string, w, h int, gray bool) ([]float64, error) {
-	if w < 1 || h < 1 {
-		return nil, fmt.Errorf("datasets: %s: image size %d×%d, want at least 1×1", path, w, h)
-	}
-	v, err := decodeValues(path, w, h, gray)
-	if err != nil {
-		return nil, fileError(path, err)
-	}
-	return v, nil
-}
-
 // listFolder returns the class names of the image folder dir, sorted, and
-// the paths of each class's files, sorted by name, ignoring dot files.
-func listFolder(dir string) ([]string, [][]string, error) {
+// the paths of each class's files, sorted by name, ignoring dot files. It
+// lists the files of the classes in selected only, unless selected is nil.
+func listFolder(dir string, selected []int) ([]string, [][]string, error) {
+	fi, err := os.Stat(dir) // before ReadDir opens it: a named pipe would block
+	if err != nil {
+		return nil, nil, fmt.Errorf("datasets: %w", err)
+	}
+	if !fi.IsDir() {
+		return nil, nil, fmt.Errorf("datasets: %s: not a folder (want one folder of images per class)", dir)
+	}
 	entries, err := os.ReadDir(dir) // sorted by name
 	if err != nil {
 		return nil, nil, fmt.Errorf("datasets: %w", err)
 	}
 	var classes []string
-	var files [][]string
 	for _, e := range entries {
-		if strings.HasPrefix(e.Name(), ".") || !isDir(dir, e) {
+		if !strings.HasPrefix(e.Name(), ".") && isDir(dir, e) {
+			classes = append(classes, e.Name())
+		}
+	}
+	if len(classes) == 0 {
+		return nil, nil, fmt.Errorf("datasets: %s: no class sub-folders (want one folder of images per class)", dir)
+	}
+	files := make([][]string, len(classes))
+	for label, name := range classes {
+		if _, ok := slices.BinarySearch(selected, label); selected != nil && !ok {
 			continue
 		}
-		classDir := filepath.Join(dir, e.Name())
+		classDir := filepath.Join(dir, name)
 		list, err := os.ReadDir(classDir)
 		if err != nil {
 			return nil, nil, fmt.Errorf("datasets: %w", err)
@@ -243,11 +286,7 @@ func listFolder(dir string) ([]string, [][]string, error) {
 				paths = append(paths, filepath.Join(classDir, f.Name()))
 			}
 		}
-		classes = append(classes, e.Name())
-		files = append(files, paths)
-	}
-	if len(classes) == 0 {
-		return nil, nil, fmt.Errorf("datasets: %s: no class sub-folders (want one folder of images per class)", dir)
+		files[label] = paths
 	}
 	return classes, files, nil
 }
@@ -260,58 +299,6 @@ func isDir(dir string, e os.DirEntry) bool {
 		return err == nil && fi.IsDir()
 	}
 	return e.IsDir()
-}
-
-// errIsFolder is the reason a folder inside a class folder is skipped.
-var errIsFolder = errors.New("a folder, not an image")
-
-// openImage decodes the image file at path, applying its EXIF orientation.
-func openImage(path string) (image.Image, error) {
-	if fi, err := os.Stat(path); err == nil && fi.IsDir() {
-		return nil, errIsFolder
-	}
-	img, err := imaging.Open(path, imaging.AutoOrientation(true))
-	if err != nil {
-		return nil, err
-	}
-	if b := img.Bounds(); b.Dx() <= 0 || b.Dy() <= 0 {
-		return nil, fmt.Errorf("image of size %dx%d", b.Dx(), b.Dy())
-	}
-	return img, nil
-}
-
-// decodeValues decodes the image file at path and returns its pixels,
-// resized to w×h if needed, as c planes of h rows of w values in [0,1]:
-// one gray plane if gray, else R, G and B.
-func decodeValues(path string, w, h int, gray bool) ([]float64, error) {
-	img, err := openImage(path)
-	if err != nil {
-		return nil, err
-	}
-	if b := img.Bounds(); b.Dx() != w || b.Dy() != h {
-		img = imaging.Resize(img, w, h, imaging.Lanczos)
-	}
-	var m *image.NRGBA
-	if gray {
-		m = imaging.Grayscale(img)
-	} else {
-		m = imaging.Clone(img)
-	}
-	planes := 3
-	if gray {
-		planes = 1
-	}
-	v := make([]float64, planes*w*h)
-	for c := range planes {
-		for y := range h {
-			row := m.Pix[y*m.Stride:]
-			out := v[(c*h+y)*w:]
-			for x := range w {
-				out[x] = float64(row[4*x+c]) / 255
-			}
-		}
-	}
-	return v, nil
 }
 
 // forEachIndex calls f(i) for i in 0..n−1 on runtime.GOMAXPROCS workers.

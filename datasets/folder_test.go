@@ -18,6 +18,7 @@ import (
 	"slices"
 	"strings"
 	"testing"
+	"unicode/utf8"
 
 	"golang.org/x/image/bmp"
 	"golang.org/x/image/tiff"
@@ -234,7 +235,7 @@ func TestLoadFolderErrors(t *testing.T) {
 			t.Fatal(err)
 		}
 	}
-	encodeImage(t, filepath.Join(dir, "good"), "1.png", solidImage(2, 2, folderRed), png.Encode)
+	encodeImage(t, filepath.Join(dir, "good"), "1.png", solidImage(4, 4, folderRed), png.Encode) // 4×4: the least size the first image may set
 	writeFile(t, filepath.Join(dir, "bad"), "1.png", nil)
 	writeFile(t, filepath.Join(dir, "bad"), "2.txt", []byte("text"))
 	_, skipped, err := datasets.LoadFolder(t.Context(), dir)
@@ -344,5 +345,38 @@ func BenchmarkLoadFolderCIFARJPG(b *testing.B) {
 		if _, _, err := datasets.LoadFolder(b.Context(), cifarJPGDir, datasets.PerClass(100)); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// Class folder names that are not valid UTF-8 are kept byte for byte, not
+// replaced with U+FFFD: two such names stay two classes, sorted by bytes.
+func TestLoadFolderByteNames(t *testing.T) {
+	dir := t.TempDir()
+	names := []string{"caf\xe9", "cafe", "caf\xe8", "\xff\xfe"}
+	for _, n := range names {
+		if err := os.Mkdir(filepath.Join(dir, n), 0o755); err != nil {
+			t.Skipf("the file system refuses the name %q: %v", n, err)
+		}
+		encodeImage(t, filepath.Join(dir, n), "1.png", solidImage(4, 4, folderRed), png.Encode)
+	}
+	writeFile(t, filepath.Join(dir, "caf\xe9"), "bad\x80.png", []byte("not an image"))
+	s, skipped, err := datasets.LoadFolder(t.Context(), dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := slices.Sorted(slices.Values(names)) // byte order: cafe, caf\xe8, caf\xe9, \xff\xfe
+	if !slices.Equal(s.Classes, want) {
+		t.Errorf("classes %q, want %q", s.Classes, want)
+	}
+	for _, c := range s.Classes {
+		if strings.Contains(c, string(utf8.RuneError)) || utf8.ValidString(c) != (c == "cafe") {
+			t.Errorf("class %q was changed", c)
+		}
+	}
+	if len(skipped) != 1 || skipped[0].Path != filepath.Join(dir, "caf\xe9", "bad\x80.png") {
+		t.Errorf("skipped %q", skippedPaths(skipped))
+	}
+	if c := s.Counts(); !slices.Equal(c, []int{1, 1, 1, 1}) {
+		t.Errorf("counts %v", c)
 	}
 }

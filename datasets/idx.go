@@ -7,7 +7,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"slices"
 )
 
@@ -96,20 +95,23 @@ func idxElemSize(t byte) int {
 
 // ReadIDX reads one IDX object from r, which must hold nothing else. A
 // gzip-compressed stream is recognised by its magic bytes (0x1f 0x8b) and
-// decompressed; it must be a single gzip member.
+// decompressed; as with gzip -d, it may be several gzip members one after
+// the other (as cat a.gz b.gz writes), which hold the object together.
 //
 // The header is checked before anything is allocated: the magic number,
-// the element type, 1 to 4 dimensions, and a payload of at most 2 GiB.
+// the element type, 1 to 4 dimensions, and a payload of at most 2 GiB. The
+// payload is then read as it arrives, so a header that claims more than
+// the stream holds costs little.
 //
 // A bad magic number, an unknown element type, no dimensions, or bytes
-// after the payload (or after the gzip member) give an error wrapping a
-// FormatError; more than 4 dimensions or a larger payload, an error
+// after the payload (or after the last gzip member) give an error wrapping
+// a FormatError; more than 4 dimensions or a larger payload, an error
 // wrapping an UnsupportedError. A stream that ends early gives an error
 // wrapping io.ErrUnexpectedEOF, and a damaged gzip stream one wrapping the
 // error of compress/gzip (gzip.ErrHeader, gzip.ErrChecksum). Errors start
 // "datasets: ".
 func ReadIDX(r io.Reader) (*IDX, error) {
-	x, _, err := readIDX(r, 0)
+	x, _, err := readIDX(r, -1, 0)
 	if err != nil {
 		return nil, fmt.Errorf("datasets: %w", err)
 	}
@@ -117,107 +119,178 @@ func ReadIDX(r io.Reader) (*IDX, error) {
 }
 
 // ReadIDXFile reads the IDX file at path, plain or gzip-compressed
-// whatever its name, as ReadIDX does. Its errors are those of ReadIDX, and
-// of opening the file, and name the file.
+// whatever its name, as ReadIDX does. A plain file must be as long as its
+// header says: one that is shorter is refused before the payload is
+// allocated. Its errors are those of ReadIDX, and of opening the file, and
+// name the file; a path that is not a regular file (a named pipe, a
+// device) gives an error wrapping ErrNotRegular, without waiting on it.
 func ReadIDXFile(path string) (*IDX, error) {
-	x, _, err := readIDXFile(path, 0)
-	return x, err
-}
-
-// readIDXFile reads the IDX file at path, keeping at most limit items if
-// limit > 0 (see readIDX). It also returns the number of items the header
-// declares. Its errors carry the package prefix and the file name.
-func readIDXFile(path string, limit int) (*IDX, int, error) {
-	f, err := os.Open(path)
+	f, size, err := openRegular(path)
 	if err != nil {
-		return nil, 0, fileError(path, err)
+		return nil, fileError(path, err)
 	}
 	defer f.Close()
-	x, n, err := readIDX(f, limit)
+	x, _, err := readIDX(f, size, 0)
 	if err != nil {
-		return nil, 0, fileError(path, err)
+		return nil, fileError(path, err)
 	}
-	return x, n, nil
+	return x, nil
 }
 
-// readIDX does the work of ReadIDX. If limit > 0 it keeps only the first
+// readIDX does the work of ReadIDX and ReadIDXFile. size is the size of
+// the file r reads, or -1 if unknown. If limit > 0 it keeps only the first
 // limit items and stops reading there: the rest of the stream, including a
 // gzip checksum, is then not checked. It returns the IDX and the number of
 // items the header declares. Errors have no package prefix.
-func readIDX(r io.Reader, limit int) (*IDX, int, error) {
-	br := bufio.NewReader(r)
-	var src io.Reader = br
-	zipped := false
-	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
-		zr, err := gzip.NewReader(br)
-		if err != nil {
-			return nil, 0, fmt.Errorf("reading gzip header: %w", noEOF(err))
-		}
-		defer zr.Close()
-		zr.Multistream(false)
-		src, zipped = zr, true
+func readIDX(r io.Reader, size int64, limit int) (*IDX, int, error) {
+	s, err := newIDXStream(r, size)
+	if err != nil {
+		return nil, 0, err
 	}
-
-	var hdr [4 + 4*idxMaxDims]byte
-	if _, err := io.ReadFull(src, hdr[:4]); err != nil {
-		return nil, 0, fmt.Errorf("reading IDX header: %w", noEOF(err))
-	}
-	if hdr[0] != 0 || hdr[1] != 0 {
-		return nil, 0, formatErrorf("not an IDX file: magic % x, want 00 00 type ndims", hdr[:4])
-	}
-	typ, ndims := hdr[2], int(hdr[3])
-	size := idxElemSize(typ)
-	if size == 0 {
-		return nil, 0, formatErrorf("IDX: unknown element type 0x%02x", typ)
-	}
-	switch {
-	case ndims == 0:
-		return nil, 0, formatErrorf("IDX: 0 dimensions, want 1 to %d", idxMaxDims)
-	case ndims > idxMaxDims:
-		return nil, 0, unsupportedf("IDX: %d dimensions, want 1 to %d", ndims, idxMaxDims)
-	}
-	if _, err := io.ReadFull(src, hdr[4:4+4*ndims]); err != nil {
-		return nil, 0, fmt.Errorf("reading IDX dimensions: %w", noEOF(err))
-	}
-	dims := make([]int, ndims)
-	total := int64(size) // payload bytes; stays <= maxIDXBytes while dims are multiplied in
-	for i := range dims {
-		d := int64(binary.BigEndian.Uint32(hdr[4+4*i:]))
-		if d > math.MaxInt32 || (d > 0 && total > maxIDXBytes/d) {
-			return nil, 0, unsupportedf("IDX: dimensions %v too large (more than %d bytes)", idxDims(hdr[4:4+4*ndims]), maxIDXBytes)
-		}
-		dims[i] = int(d)
-		total *= d
-	}
-
+	dims := slices.Clone(s.dims)
 	declared := dims[0]
+	total := s.total
 	partial := limit > 0 && limit < declared
 	if partial {
 		total = total / int64(declared) * int64(limit)
 		dims[0] = limit
 	}
-	data, err := readPayload(src, int(total))
+	data, err := readPayload(s.src, int(total))
 	if err != nil {
 		return nil, 0, fmt.Errorf("reading IDX data (%v, %d bytes): %w", dims, total, err)
 	}
 	if !partial {
-		var one [1]byte
-		switch n, err := io.ReadFull(src, one[:]); {
-		case n > 0:
-			return nil, 0, formatErrorf("IDX: trailing data after the %d-byte payload", total)
-		case err != io.EOF:
-			return nil, 0, fmt.Errorf("after the IDX data: %w", noEOF(err))
-		}
-		if zipped {
-			switch _, err := br.ReadByte(); {
-			case err == nil:
-				return nil, 0, FormatError("IDX: trailing data after the gzip stream")
-			case err != io.EOF:
-				return nil, 0, err
-			}
+		if err := s.end(); err != nil {
+			return nil, 0, err
 		}
 	}
-	return &IDX{Type: typ, Dims: dims, Data: data}, declared, nil
+	return &IDX{Type: s.typ, Dims: dims, Data: data}, declared, nil
+}
+
+// idxStream is an IDX stream whose header has been read and checked; src
+// reads the payload that follows.
+type idxStream struct {
+	src    *bufio.Reader // the payload, decompressed
+	zipped bool          // the stream is gzipped
+	held   bool          // the payload is known to be there: a plain file at least as long as the header says
+	typ    byte          // element type
+	size   int           // element size in bytes
+	dims   []int         // the dimensions the header declares
+	total  int64         // payload bytes the header declares, at most maxIDXBytes
+}
+
+// newIDXStream reads and checks the header of the IDX stream r, gzipped or
+// not. If size >= 0 it is the size of the file that r reads, and a plain
+// stream that is too short to hold the payload its header declares is
+// refused with an error wrapping io.ErrUnexpectedEOF. Errors have no
+// package prefix.
+func newIDXStream(r io.Reader, size int64) (*idxStream, error) {
+	br := bufio.NewReaderSize(r, 1<<16)
+	s := &idxStream{src: br}
+	if magic, _ := br.Peek(2); len(magic) == 2 && magic[0] == 0x1f && magic[1] == 0x8b {
+		zr, err := gzip.NewReader(br)
+		if err != nil {
+			return nil, fmt.Errorf("reading gzip header: %w", noEOF(err))
+		}
+		zr.Multistream(false)
+		s.src, s.zipped = bufio.NewReaderSize(&gzipMembers{br: br, zr: zr}, 1<<16), true
+	}
+
+	var hdr [4 + 4*idxMaxDims]byte
+	if _, err := io.ReadFull(s.src, hdr[:4]); err != nil {
+		return nil, fmt.Errorf("reading IDX header: %w", noEOF(err))
+	}
+	if hdr[0] != 0 || hdr[1] != 0 {
+		return nil, formatErrorf("not an IDX file: magic % x, want 00 00 type ndims", hdr[:4])
+	}
+	typ, ndims := hdr[2], int(hdr[3])
+	esize := idxElemSize(typ)
+	if esize == 0 {
+		return nil, formatErrorf("IDX: unknown element type 0x%02x", typ)
+	}
+	switch {
+	case ndims == 0:
+		return nil, formatErrorf("IDX: 0 dimensions, want 1 to %d", idxMaxDims)
+	case ndims > idxMaxDims:
+		return nil, unsupportedf("IDX: %d dimensions, want 1 to %d", ndims, idxMaxDims)
+	}
+	if _, err := io.ReadFull(s.src, hdr[4:4+4*ndims]); err != nil {
+		return nil, fmt.Errorf("reading IDX dimensions: %w", noEOF(err))
+	}
+	dims := make([]int, ndims)
+	total := int64(esize) // payload bytes; stays <= maxIDXBytes while dims are multiplied in
+	for i := range dims {
+		d := int64(binary.BigEndian.Uint32(hdr[4+4*i:]))
+		if d > math.MaxInt32 || (d > 0 && total > maxIDXBytes/d) {
+			return nil, unsupportedf("IDX: dimensions %v too large (more than %d bytes)", idxDims(hdr[4:4+4*ndims]), maxIDXBytes)
+		}
+		dims[i] = int(d)
+		total *= d
+	}
+	if !s.zipped && size >= 0 {
+		if have := size - int64(4+4*ndims); have < total {
+			return nil, fmt.Errorf("IDX header declares %v, %d bytes of data, but the file holds %d: %w",
+				dims, total, max(have, 0), io.ErrUnexpectedEOF)
+		}
+		s.held = true
+	}
+	s.typ, s.size, s.dims, s.total = typ, esize, dims, total
+	return s, nil
+}
+
+// end checks that the payload, which has been read, is the end of the
+// stream: no byte follows, and a gzip stream's last member ends there
+// with a valid checksum and nothing after it.
+func (s *idxStream) end() error {
+	var one [1]byte
+	switch n, err := io.ReadFull(s.src, one[:]); {
+	case n > 0:
+		return formatErrorf("IDX: trailing data after the %d-byte payload", s.total)
+	case err != io.EOF:
+		return fmt.Errorf("after the IDX data: %w", noEOF(err))
+	}
+	return nil
+}
+
+// gzipMembers reads the concatenated members of a gzip stream, as gzip -d
+// does: a member that ends is followed by the end of the stream or by
+// another member. Unlike the multistream mode of compress/gzip it reports
+// bytes after the last member that do not start a member as a FormatError
+// rather than as gzip.ErrHeader, and the start of a magic number cut short
+// as io.ErrUnexpectedEOF.
+type gzipMembers struct {
+	br   *bufio.Reader // the compressed stream, positioned after zr's member when zr is done
+	zr   *gzip.Reader  // the current member, in single-member mode
+	done bool          // the last member has ended
+}
+
+func (g *gzipMembers) Read(p []byte) (int, error) {
+	for {
+		if g.done {
+			return 0, io.EOF
+		}
+		n, err := g.zr.Read(p)
+		if err != io.EOF {
+			return n, err
+		}
+		// The member has ended and its checksum is good: look for another.
+		switch next, perr := g.br.Peek(2); {
+		case len(next) == 0 && perr == io.EOF:
+			g.done = true
+		case len(next) > 0 && (next[0] != 0x1f || (len(next) == 2 && next[1] != 0x8b)):
+			return n, FormatError("IDX: trailing data after the gzip stream")
+		case len(next) < 2:
+			return n, noEOF(perr) // the start of a magic number, or a read error
+		default:
+			if err := g.zr.Reset(g.br); err != nil {
+				return n, fmt.Errorf("reading gzip header: %w", noEOF(err))
+			}
+			g.zr.Multistream(false)
+		}
+		if n > 0 {
+			return n, nil
+		}
+	}
 }
 
 // readPayload reads exactly n bytes from r. It allocates at most idxChunk

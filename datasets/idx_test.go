@@ -10,6 +10,7 @@ import (
 	"math"
 	"path/filepath"
 	"runtime"
+	"slices"
 	"strings"
 	"testing"
 
@@ -80,10 +81,11 @@ func validStreams(t testing.TB) map[string][]byte {
 	labels := gunzipFile(t, filepath.Join(fixtureDir, "train-labels-idx1-ubyte.gz"))
 	small := idxBytes(datasets.IDXInt16, []uint32{2, 3, 2}, make([]byte, 2*3*2*2))
 	return map[string][]byte{
-		"labels":      labels,
-		"labels.gz":   readFile(t, filepath.Join(fixtureDir, "train-labels-idx1-ubyte.gz")),
-		"int16-3d":    small,
-		"int16-3d.gz": gzipBytes(t, small),
+		"labels":            labels,
+		"labels.gz":         readFile(t, filepath.Join(fixtureDir, "train-labels-idx1-ubyte.gz")),
+		"int16-3d":          small,
+		"int16-3d.gz":       gzipBytes(t, small),
+		"int16-3d.multi.gz": append(gzipBytes(t, small[:9]), gzipBytes(t, small[9:])...),
 	}
 }
 
@@ -210,4 +212,78 @@ func FuzzReadIDX(f *testing.F) {
 		x.At(0)
 		x.At(n - 1)
 	})
+}
+
+// gzipMembers compresses each piece of b between the cuts into its own
+// gzip member and concatenates the members, as cat a.gz b.gz does.
+func gzipMembers(t testing.TB, b []byte, cuts ...int) []byte {
+	var out []byte
+	from := 0
+	for _, c := range append(cuts, len(b)) {
+		out = append(out, gzipBytes(t, b[from:c])...)
+		from = c
+	}
+	return out
+}
+
+// A gzip stream of several members is read as gzip -d reads it, whatever
+// the members hold (empty ones too); it was "unexpected EOF" before, the
+// reader stopping after the first member. Bytes after the last member are
+// still an error, and every member's checksum is checked.
+func TestReadIDXMultiMember(t *testing.T) {
+	raw := gunzipFile(t, filepath.Join(fixtureDir, "train-labels-idx1-ubyte.gz"))
+	for _, cuts := range [][]int{{1}, {4}, {8}, {9}, {50}, {len(raw) - 1}, {0}, {len(raw)}, {3, 50, 50, 51}} {
+		b := gzipMembers(t, raw, cuts...)
+		x, err := datasets.ReadIDX(bytes.NewReader(b))
+		if err != nil || !bytes.Equal(x.Data, raw[8:]) {
+			t.Errorf("members cut at %v: %v", cuts, err)
+		}
+		p := writeFile(t, t.TempDir(), "multi.gz", b)
+		if x, err := datasets.ReadIDXFile(p); err != nil || !bytes.Equal(x.Data, raw[8:]) {
+			t.Errorf("members cut at %v, from a file: %v", cuts, err)
+		}
+	}
+
+	two := gzipMembers(t, raw, 50)
+	second := bytes.LastIndex(two, []byte{0x1f, 0x8b})
+	badCRC := slices.Clone(two)
+	badCRC[len(badCRC)-8] ^= 1
+	cases := []struct {
+		name  string
+		b     []byte
+		class string
+		want  string
+	}{
+		{"garbage after the members", append(slices.Clip(two), "junk"...), "format", "trailing data after the gzip stream"},
+		{"data after the payload in a member", append(slices.Clip(two), gzipBytes(t, []byte{7})...), "format", "trailing data after the"},
+		{"a magic byte after the members", append(slices.Clip(two), 0x1f), "eof", ""},
+		{"a member header cut short", append(slices.Clip(two), 0x1f, 0x8b, 8), "eof", ""},
+		{"the second member cut short", two[:len(two)-3], "eof", ""},
+		{"the second member's header only", two[:second+10], "eof", ""},
+		{"bad checksum in the second member", badCRC, "other", "checksum"},
+	}
+	for _, c := range cases {
+		_, err := datasets.ReadIDX(bytes.NewReader(c.b))
+		if msg := errText(err, c.want); msg != "" || errClass(err) != c.class {
+			t.Errorf("%s: %v (%s), want class %s", c.name, err, msg, c.class)
+		}
+	}
+	if _, err := datasets.ReadIDX(bytes.NewReader(badCRC)); !errors.Is(err, gzip.ErrChecksum) {
+		t.Errorf("bad checksum in the second member: got %v, want gzip.ErrChecksum", err)
+	}
+
+	// MNIST files recompressed as two members each load as the originals.
+	dir := t.TempDir()
+	for _, base := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte"} {
+		b := gunzipFile(t, filepath.Join(fixtureDir, base+".gz"))
+		writeFile(t, dir, base+".gz", gzipMembers(t, b, len(b)/3, len(b)/2))
+	}
+	got, err := datasets.LoadMNIST(t.Context(), dir, "train")
+	if err != nil {
+		t.Fatal(err)
+	}
+	want, err := datasets.LoadMNIST(t.Context(), fixtureDir, "train")
+	if err != nil || !slices.Equal(got.X, want.X) || !slices.Equal(got.Labels, want.Labels) {
+		t.Errorf("two-member MNIST files differ from the fixture: %v", err)
+	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"os"
+	"slices"
 	"strings"
 )
 
@@ -12,15 +13,17 @@ type Option func(*options)
 
 // options is the configuration that Options set.
 type options struct {
-	limit    int           // keep only the first limit samples; 0 keeps all
-	perClass int           // samples of each class (LoadFolder, synthetic sources); 0: all or the default
-	folder   folderOptions // options that only LoadFolder reads (folder.go)
-	synth    synthOptions  // options that only the synthetic sources read (synthetic.go)
+	limit     int           // keep only the first limit samples; 0 keeps all
+	perClass  int           // samples of each class; 0: all (or the default of a synthetic source)
+	classes   []int         // the classes to keep, sorted and deduplicated; nil keeps all
+	maxPixels int           // the largest image, in pixels, that is decoded
+	folder    folderOptions // options that only LoadFolder and ReadImage read (folder.go)
+	synth     synthOptions  // options that only the synthetic sources read (synthetic.go)
 }
 
 // newOptions applies opts to the default configuration.
 func newOptions(opts []Option) options {
-	o := options{synth: defaultSynthOptions}
+	o := options{synth: defaultSynthOptions, maxPixels: DefaultMaxPixels}
 	for _, opt := range opts {
 		opt(&o)
 	}
@@ -30,11 +33,133 @@ func newOptions(opts []Option) options {
 // Limit makes a loader keep only the first n samples of the split, in
 // file order, and stop reading there (n <= 0 keeps all, the default). It
 // saves time and memory when only a prefix is wanted; the part of a file
-// after those samples, including a gzip checksum, is then not checked.
-// The synthetic sources of Load, whose samples are grouped by class, keep
-// the first n too.
+// after those samples, including a gzip checksum, is then not read (a
+// plain IDX or NPY file must still be as long as its header says: that
+// costs nothing to check). With PerClass or Classes it counts the samples
+// those keep. The synthetic
+// sources of Load, whose samples are grouped by class, keep the first n
+// too.
 func Limit(n int) Option {
 	return func(o *options) { o.limit = max(n, 0) }
+}
+
+// PerClass makes every loader keep only the first n samples of each class
+// in file order and stop reading as soon as every class (or every class
+// that Classes selects) has n (n <= 0 keeps all, the default). A class
+// with fewer samples keeps them all, and the loader then reads to the end.
+// LoadFolder takes the first n images of each class folder that decode,
+// in file name order; files that are skipped do not count. The part of a
+// file after the last sample read, including a gzip checksum, is not
+// checked.
+//
+// The synthetic sources of Load (gaussian2d, gaussian3d, sinusoid) draw n
+// samples of each class instead (n <= 0 draws their default number).
+//
+// Labels and class names are those of the whole data set, as without the
+// option, so that Set.Subset can then select and renumber classes as it
+// would on the whole set: loading with PerClass(n) and then calling
+// Subset(ids, n, 0) gives the same set as loading everything and calling
+// Subset(ids, n, 0), at the cost of n samples per class.
+func PerClass(n int) Option {
+	return func(o *options) { o.perClass = max(n, 0) }
+}
+
+// Classes makes every loader keep only the samples whose label is one of
+// ids, and read no further once each of those classes has the number of
+// samples that PerClass sets (nil or empty keeps every class, the default;
+// the caller's slice is not changed). The labels are not renumbered: a
+// kept sample has the label it has in the data set, and Set.Classes still
+// names every class, so that Set.Subset(ids, …) on the result selects,
+// and renumbers to 0..K−1, exactly as on the whole set. A class id is a
+// label: for LoadFolder the index of the class folder in sorted order,
+// for LoadNPY the index of the label value among the sorted distinct
+// values of the labels file. A loader returns an error if an id is out of
+// range.
+func Classes(ids []int) Option {
+	return func(o *options) {
+		if len(ids) == 0 {
+			o.classes = nil
+			return
+		}
+		o.classes = slices.Compact(slices.Sorted(slices.Values(ids)))
+	}
+}
+
+// selector decides, sample by sample in file order, which samples a loader
+// keeps under the options Limit, PerClass and Classes, and when it can
+// stop reading.
+type selector struct {
+	want     []bool // want[label]: the class is selected
+	perClass int    // 0: no bound per class
+	limit    int    // 0: no bound in all
+	counts   []int  // samples kept of each class
+	open     int    // selected classes that have fewer than perClass samples
+	kept     int    // samples kept in all
+}
+
+// newSelector returns the selector of o for a data set of k classes. It
+// returns an error naming name if a class id of o is out of range.
+func (o *options) newSelector(name string, k int) (*selector, error) {
+	s := &selector{want: make([]bool, k), perClass: o.perClass, limit: o.limit, counts: make([]int, k)}
+	if o.classes == nil {
+		for i := range s.want {
+			s.want[i] = true
+		}
+		s.open = k
+	} else {
+		for _, c := range o.classes {
+			if c < 0 || c >= k {
+				return nil, fmt.Errorf("datasets: %s: class %d out of range [0,%d)", name, c, k)
+			}
+			s.want[c] = true
+		}
+		s.open = len(o.classes)
+	}
+	return s, nil
+}
+
+// take reports whether the next sample, of class label (in 0..k−1), is
+// kept, and counts it if it is.
+func (s *selector) take(label int) bool {
+	if s.done() || !s.want[label] || (s.perClass > 0 && s.counts[label] >= s.perClass) {
+		return false
+	}
+	s.counts[label]++
+	s.kept++
+	if s.perClass > 0 && s.counts[label] == s.perClass {
+		s.open--
+	}
+	return true
+}
+
+// done reports whether no further sample can be kept.
+func (s *selector) done() bool {
+	return (s.limit > 0 && s.kept >= s.limit) || (s.perClass > 0 && s.open == 0)
+}
+
+// most returns the most samples that can be kept from n.
+func (s *selector) most(n int) int {
+	if s.limit > 0 {
+		n = min(n, s.limit)
+	}
+	if s.perClass > 0 {
+		sel := 0
+		for _, w := range s.want {
+			if w {
+				sel++
+			}
+		}
+		if sel <= n/s.perClass {
+			n = min(n, sel*s.perClass)
+		}
+	}
+	return n
+}
+
+// all reports whether the selector keeps every sample: no option bounds
+// or selects them.
+func (s *selector) all() bool {
+	return s.limit == 0 && s.perClass == 0 && !slices.Contains(s.want, false)
 }
 
 // SourceInfo describes a data source that Load knows, for help texts.
@@ -71,42 +196,42 @@ var sources = []source{
 					return nil, err
 				}
 			}
-			return LoadMNIST(dir, split, opts...)
+			return LoadMNIST(ctx, dir, split, opts...)
 		},
 	},
 	{
 		SourceInfo{"fashion-mnist", "fashion-mnist[:DIR]", "Fashion-MNIST, 10 kinds of clothing, 60,000 train and " +
 			"10,000 test 1×28×28 images; without DIR read from " + DefaultFashionMNISTDir},
 		"directory", false,
-		func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
+		func(ctx context.Context, dir, split string, opts []Option) (*Set, error) {
 			if dir == "" {
 				dir = DefaultFashionMNISTDir
 				if _, err := os.Stat(dir); err != nil {
 					return nil, fmt.Errorf("datasets: fashion-mnist: %w (install Debian's dataset-fashion-mnist, or name a directory: fashion-mnist:DIR)", err)
 				}
 			}
-			return LoadFashionMNIST(dir, split, opts...)
+			return LoadFashionMNIST(ctx, dir, split, opts...)
 		},
 	},
 	{
 		SourceInfo{"cifar10", "cifar10:DIR", "CIFAR-10, binary version: 10 classes, 50,000 train and 10,000 test 3×32×32 images"},
 		"directory", true,
-		func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
-			return LoadCIFAR10(dir, split, opts...)
+		func(ctx context.Context, dir, split string, opts []Option) (*Set, error) {
+			return LoadCIFAR10(ctx, dir, split, opts...)
 		},
 	},
 	{
 		SourceInfo{"cifar100", "cifar100:DIR", "CIFAR-100, binary version, with its 100 fine classes: 50,000 train and 10,000 test 3×32×32 images"},
 		"directory", true,
-		func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
-			return LoadCIFAR100(dir, split, true, opts...)
+		func(ctx context.Context, dir, split string, opts []Option) (*Set, error) {
+			return LoadCIFAR100(ctx, dir, split, true, opts...)
 		},
 	},
 	{
 		SourceInfo{"cifar100-coarse", "cifar100-coarse:DIR", "CIFAR-100, binary version, with its 20 coarse classes"},
 		"directory", true,
-		func(_ context.Context, dir, split string, opts []Option) (*Set, error) {
-			return LoadCIFAR100(dir, split, false, opts...)
+		func(ctx context.Context, dir, split string, opts []Option) (*Set, error) {
+			return LoadCIFAR100(ctx, dir, split, false, opts...)
 		},
 	},
 	{
@@ -122,12 +247,12 @@ var sources = []source{
 		SourceInfo{"npy", "npy:DATA.npy,LABELS.npy", "NumPy arrays of m samples (m×d, m×C×T, m×C×H×W or m×C×D×H×W) " +
 			"and m integer labels; no splits: train and test both load all of it"},
 		"file list", true,
-		func(_ context.Context, spec, _ string, opts []Option) (*Set, error) {
-			data, labels, ok := strings.Cut(spec, ",")
-			if !ok || data == "" || labels == "" {
-				return nil, fmt.Errorf("datasets: npy source %q: want npy:DATA.npy,LABELS.npy", spec)
+		func(ctx context.Context, spec, _ string, opts []Option) (*Set, error) {
+			data, labels, err := splitNPYSource(spec)
+			if err != nil {
+				return nil, err
 			}
-			return LoadNPY(data, labels, opts...)
+			return LoadNPY(ctx, data, labels, opts...)
 		},
 	},
 	{
@@ -196,16 +321,24 @@ func Sources() []SourceInfo {
 //
 // The synthetic sources take the options PerClass (default 500 for the
 // Gaussians, 400 for the sinusoids), Noise (default 0.1), SignalLength
-// (sinusoid only, default 150), Seed (default 1) and Limit. The "train"
+// (sinusoid only, default 150), Seed (default 1), Classes and Limit. The "train"
 // split is drawn with the seed and "test" with the seed plus one, so the
 // two are independent; the set is named after the constructor and the
 // split, such as "gaussian-circle/train".
 //
+// The two paths of an npy source are separated by a comma. A path may
+// hold commas itself: the separator is then the comma that follows the
+// first ".npy" followed by a comma, so DATA must end in ".npy" (as in
+// npy:runs/a,b/x.npy,runs/a,b/y.npy); with a single comma, the names may
+// end in anything. A source with several commas but no ".npy," is an
+// error, as is one whose DATA holds ".npy," itself (use a symbolic link).
+//
 // Load returns an error that lists the known sources if source is unknown,
 // an error if the part after the colon is missing, empty or not wanted, or
 // if split is neither "train" nor "test", and the errors of the loader.
-// Only MNIST without a directory (which may download) and folders (which
-// decode images) watch ctx.
+// Every loader that reads files watches ctx and stops soon after it is
+// done, with an error wrapping ctx.Err(); so does MNIST without a
+// directory, which may download.
 func Load(ctx context.Context, source, split string, opts ...Option) (*Set, error) {
 	name, arg, hasArg := strings.Cut(source, ":")
 	i := lookupSource(name)
@@ -240,4 +373,21 @@ func lookupSource(name string) int {
 		}
 	}
 	return -1
+}
+
+// splitNPYSource splits the part after "npy:" of a source into the paths
+// of the data and the labels, as the doc of Load says.
+func splitNPYSource(spec string) (data, labels string, err error) {
+	if i := strings.Index(spec, ".npy,"); i >= 0 {
+		data, labels = spec[:i+len(".npy")], spec[i+len(".npy,"):]
+	} else if strings.Count(spec, ",") == 1 {
+		data, labels, _ = strings.Cut(spec, ",")
+	} else if strings.Contains(spec, ",") {
+		return "", "", fmt.Errorf("datasets: npy source %q: cannot tell where DATA ends; "+
+			"with commas in the paths, want npy:DATA.npy,LABELS.npy with DATA ending in .npy", spec)
+	}
+	if data == "" || labels == "" {
+		return "", "", fmt.Errorf("datasets: npy source %q: want npy:DATA.npy,LABELS.npy", spec)
+	}
+	return data, labels, nil
 }

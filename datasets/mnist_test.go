@@ -40,7 +40,7 @@ func checkFixture(t *testing.T, s *datasets.Set, name, prefix string, firstLabel
 }
 
 func TestLoadMNISTFixture(t *testing.T) {
-	train, err := datasets.LoadMNIST(fixtureDir, "train")
+	train, err := datasets.LoadMNIST(t.Context(), fixtureDir, "train")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -49,7 +49,7 @@ func TestLoadMNISTFixture(t *testing.T) {
 	if want := []string{"0", "1", "2", "3", "4", "5", "6", "7", "8", "9"}; !slices.Equal(train.Classes, want) {
 		t.Errorf("classes %v, want %v", train.Classes, want)
 	}
-	test, err := datasets.LoadMNIST(fixtureDir, "test")
+	test, err := datasets.LoadMNIST(t.Context(), fixtureDir, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -58,7 +58,7 @@ func TestLoadMNISTFixture(t *testing.T) {
 
 func TestLoadFashionMNIST(t *testing.T) {
 	// The fixture is MNIST, but the files have the same names and format.
-	s, err := datasets.LoadFashionMNIST(fixtureDir, "train")
+	s, err := datasets.LoadFashionMNIST(t.Context(), fixtureDir, "train")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -74,30 +74,30 @@ func TestLoadMNISTPlainFiles(t *testing.T) {
 	for _, base := range []string{"train-images-idx3-ubyte", "train-labels-idx1-ubyte"} {
 		writeFile(t, dir, base, gunzipFile(t, filepath.Join(fixtureDir, base+".gz")))
 	}
-	s, err := datasets.LoadMNIST(dir, "train")
+	s, err := datasets.LoadMNIST(t.Context(), dir, "train")
 	if err != nil {
 		t.Fatal(err)
 	}
 	checkFixture(t, s, "mnist/train", "train", []int{5, 0, 4, 1, 9})
-	_, err = datasets.LoadMNIST(dir, "test")
+	_, err = datasets.LoadMNIST(t.Context(), dir, "test")
 	if msg := errText(err, "t10k-images-idx3-ubyte", dir); msg != "" {
 		t.Errorf("missing test files: %s", msg)
 	}
 }
 
 func TestLoadMNISTLimit(t *testing.T) {
-	all, err := datasets.LoadMNIST(fixtureDir, "train")
+	all, err := datasets.LoadMNIST(t.Context(), fixtureDir, "train")
 	if err != nil {
 		t.Fatal(err)
 	}
-	s, err := datasets.LoadMNIST(fixtureDir, "train", datasets.Limit(7))
+	s, err := datasets.LoadMNIST(t.Context(), fixtureDir, "train", datasets.Limit(7))
 	if err != nil {
 		t.Fatal(err)
 	}
 	if s.Len() != 7 || !slices.Equal(s.X, all.X[:7*784]) || !slices.Equal(s.Labels, all.Labels[:7]) {
 		t.Errorf("Limit(7): %d samples, not the first 7", s.Len())
 	}
-	if s, err := datasets.LoadMNIST(fixtureDir, "train", datasets.Limit(1000)); err != nil || s.Len() != 100 {
+	if s, err := datasets.LoadMNIST(t.Context(), fixtureDir, "train", datasets.Limit(1000)); err != nil || s.Len() != 100 {
 		t.Errorf("Limit(1000) of 100: %v", err)
 	}
 }
@@ -213,7 +213,7 @@ func TestLoadIDXPairErrors(t *testing.T) {
 		{filepath.Join(dir, "none"), labels2, "other", []string{filepath.Join(dir, "none")}},
 	}
 	for _, c := range cases {
-		_, err := datasets.LoadIDXPair(c.images, c.labels, "pair", digits)
+		_, err := datasets.LoadIDXPair(t.Context(), c.images, c.labels, "pair", digits)
 		if msg := errText(err, c.want...); msg != "" {
 			t.Errorf("LoadIDXPair(%s, %s): %s", c.images, c.labels, msg)
 		}
@@ -221,7 +221,7 @@ func TestLoadIDXPairErrors(t *testing.T) {
 			t.Errorf("LoadIDXPair(%s, %s): %v is of class %s, want %s", c.images, c.labels, err, got, c.class)
 		}
 	}
-	s, err := datasets.LoadIDXPair(images3, labels3, "pair", make([]string, 11))
+	s, err := datasets.LoadIDXPair(t.Context(), images3, labels3, "pair", make([]string, 11))
 	if err != nil || !slices.Equal(s.Labels, []int{0, 10, 1}) || !slices.Equal(s.Shape, []int{1, 2, 2}) {
 		t.Errorf("11 classes: %v", err)
 	}
@@ -252,7 +252,7 @@ func TestMNISTDir(t *testing.T) {
 	if labels.Len() != 60000 || labels.At(0) != 5 {
 		t.Errorf("train labels: %d, first %v; want 60000, first 5", labels.Len(), labels.At(0))
 	}
-	test, err := datasets.LoadMNIST(dir, "test")
+	test, err := datasets.LoadMNIST(t.Context(), dir, "test")
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -261,11 +261,11 @@ func TestMNISTDir(t *testing.T) {
 	}
 	// The fixture is the first 100 samples of the real files.
 	for _, split := range []string{"train", "test"} {
-		full, err := datasets.LoadMNIST(dir, split, datasets.Limit(100))
+		full, err := datasets.LoadMNIST(t.Context(), dir, split, datasets.Limit(100))
 		if err != nil {
 			t.Fatal(err)
 		}
-		fix, err := datasets.LoadMNIST(fixtureDir, split)
+		fix, err := datasets.LoadMNIST(t.Context(), fixtureDir, split)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -56,8 +56,9 @@ type npyHeader struct {
 	fortran bool
 	shape   []int
 
-	typ   npyType // the element type of descr, set by check
-	elems int     // the number of elements, the product of shape, set by check
+	typ    npyType // the element type of descr, set by check
+	elems  int     // the number of elements, the product of shape, set by check
+	length int     // bytes from the start of the file to the data, set by readNPYHeader
 }
 
 // readNPYHeader reads the magic string, the version, the header length and
@@ -74,8 +75,10 @@ func readNPYHeader(r io.Reader) (npyHeader, error) {
 	}
 	major, minor := pre[6], pre[7]
 	var hlen int
+	plen := 12 // magic, version and header length
 	switch {
 	case major == 1 && minor == 0:
+		plen = 10
 		if _, err := io.ReadFull(r, pre[8:10]); err != nil {
 			return npyHeader{}, fmt.Errorf("reading NPY header length: %w", noEOF(err))
 		}
@@ -107,6 +110,7 @@ func readNPYHeader(r io.Reader) (npyHeader, error) {
 	if err := h.check(); err != nil {
 		return npyHeader{}, err
 	}
+	h.length = plen + hlen
 	return h, nil
 }
 

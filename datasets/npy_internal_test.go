@@ -171,3 +171,26 @@ func FuzzNPYHeader(f *testing.F) {
 		}
 	})
 }
+
+// The two paths of an npy source are split after the first ".npy," or at
+// its only comma; anything else is an error.
+func TestSplitNPYSource(t *testing.T) {
+	for _, c := range []struct{ spec, data, labels string }{
+		{"a.npy,b.npy", "a.npy", "b.npy"},
+		{"x.bin,y.bin", "x.bin", "y.bin"},
+		{"runs/a,b/x.npy,runs/a,b/y.npy", "runs/a,b/x.npy", "runs/a,b/y.npy"},
+		{"x.npy,labels,v2.npy", "x.npy", "labels,v2.npy"},
+		{"a,b.npy,c", "a,b.npy", "c"},
+		{"x.npy,y.npy,z.npy", "x.npy", "y.npy,z.npy"},
+	} {
+		data, labels, err := splitNPYSource(c.spec)
+		if err != nil || data != c.data || labels != c.labels {
+			t.Errorf("%q: got %q, %q, %v; want %q, %q", c.spec, data, labels, err, c.data, c.labels)
+		}
+	}
+	for _, spec := range []string{"a.npy", "a.npy,", ",b.npy", "a,b,c", "a,b,c.npy", ","} {
+		if d, l, err := splitNPYSource(spec); err == nil {
+			t.Errorf("%q: got %q, %q, want an error", spec, d, l)
+		}
+	}
+}

@@ -17,6 +17,7 @@ package datasets
 
 import (
 	"bufio"
+	"context"
 	"fmt"
 	"io"
 	"math"
@@ -51,32 +52,60 @@ const npyFirstAlloc = 1 << 19
 //
 // The header is checked before anything is allocated: the magic string, the
 // version, a header dict with exactly the keys 'descr', 'fortran_order' and
-// 'shape', at most 32 dimensions and at most 2^28 elements.
+// 'shape', at most 32 dimensions and at most 2^28 elements, and a file long
+// enough to hold them.
 //
 // A file that is not a valid .npy file (a bad magic string, a malformed
 // header dict, bytes after the data) gives an error wrapping a FormatError;
 // one that uses a feature ReadNPY does not read (another element type or
 // version, Fortran order, more dimensions or elements than above) an error
-// wrapping an UnsupportedError; a file that ends early an error wrapping
-// io.ErrUnexpectedEOF. Every error starts "datasets: " and names the file.
+// wrapping an UnsupportedError; a file that ends early, or is shorter than
+// its header declares, an error wrapping io.ErrUnexpectedEOF; a path that
+// is not a regular file (a named pipe, a device) an error wrapping
+// ErrNotRegular, without waiting on it. Every error starts "datasets: "
+// and names the file.
 func ReadNPY(path string) (data []float64, shape []int, err error) {
-	data, shape, _, err = readNPYFile(path, 0)
+	data, shape, _, err = readNPYFile(context.Background(), path, 0)
 	return data, shape, err
 }
 
-// readNPYFile reads the .npy file at path as readNPY does. Its errors carry
-// the package prefix and the file name.
-func readNPYFile(path string, limit int) ([]float64, []int, int, error) {
-	f, err := os.Open(path)
+// readNPYFile reads the .npy file at path as readNPY does, through ctx.
+// Its errors carry the package prefix and the file name.
+func readNPYFile(ctx context.Context, path string, limit int) ([]float64, []int, int, error) {
+	f, s, err := openNPYFile(ctx, path)
 	if err != nil {
-		return nil, nil, 0, fileError(path, err)
+		return nil, nil, 0, err
 	}
 	defer f.Close()
-	data, shape, n, err := readNPY(f, limit)
+	data, shape, n, err := s.read(limit)
 	if err != nil {
-		return nil, nil, 0, fileError(path, err)
+		return nil, nil, 0, npyFail(ctx, path, err)
 	}
 	return data, shape, n, nil
+}
+
+// openNPYFile opens the .npy file at path and reads its header, reading
+// the file through ctx. Errors carry the package prefix and the path.
+func openNPYFile(ctx context.Context, path string) (*os.File, *npyStream, error) {
+	f, size, err := openRegular(path)
+	if err != nil {
+		return nil, nil, fileError(path, err)
+	}
+	s, err := newNPYStream(ctxReader{ctx, f}, size)
+	if err != nil {
+		f.Close()
+		return nil, nil, npyFail(ctx, path, err)
+	}
+	return f, s, nil
+}
+
+// npyFail returns the error err that arose reading path, with the package
+// prefix and the path; if ctx is done, the error says so instead.
+func npyFail(ctx context.Context, path string, err error) error {
+	if ctx.Err() != nil {
+		return cancelled(ctx, path)
+	}
+	return fileError(path, err)
 }
 
 // readNPY does the work of ReadNPY on the stream r, which must hold one
@@ -86,11 +115,41 @@ func readNPYFile(path string, limit int) ([]float64, []int, int, error) {
 // returns the number of rows the header declares (1 for a 0-dimensional
 // array). Errors have no package prefix.
 func readNPY(r io.Reader, limit int) (data []float64, shape []int, declared int, err error) {
-	br := bufio.NewReader(r)
-	h, err := readNPYHeader(br)
+	s, err := newNPYStream(r, -1)
 	if err != nil {
 		return nil, nil, 0, err
 	}
+	return s.read(limit)
+}
+
+// npyStream is a .npy stream whose header has been read and checked; br
+// reads the data that follows.
+type npyStream struct {
+	br *bufio.Reader
+	h  npyHeader
+}
+
+// newNPYStream reads and checks the header of the .npy stream r. If size
+// >= 0 it is the size of the file that r reads, and a file too short to
+// hold the array its header declares is refused with an error wrapping
+// io.ErrUnexpectedEOF. Errors have no package prefix.
+func newNPYStream(r io.Reader, size int64) (*npyStream, error) {
+	br := bufio.NewReaderSize(r, npyBlock)
+	h, err := readNPYHeader(br)
+	if err != nil {
+		return nil, err
+	}
+	need := int64(h.elems) * int64(h.typ.size)
+	if have := size - int64(h.length); size >= 0 && have < need {
+		return nil, fmt.Errorf("NPY header declares %s, shape %v, %d bytes of data, but the file holds %d: %w",
+			h.descr, h.shape, need, max(have, 0), io.ErrUnexpectedEOF)
+	}
+	return &npyStream{br: br, h: h}, nil
+}
+
+// read reads the array of s, or its first limit rows, as readNPY does.
+func (s *npyStream) read(limit int) (data []float64, shape []int, declared int, err error) {
+	h := s.h
 	elems := h.elems
 	declared = 1
 	partial := false
@@ -102,19 +161,28 @@ func readNPY(r io.Reader, limit int) (data []float64, shape []int, declared int,
 			partial = true
 		}
 	}
-	data, err = readNPYData(br, elems, h.typ)
+	data, err = readNPYData(s.br, elems, h.typ)
 	if err != nil {
 		return nil, nil, 0, fmt.Errorf("reading NPY data (%s, shape %v, %d bytes): %w", h.descr, h.shape, elems*h.typ.size, err)
 	}
 	if !partial {
-		switch _, err := br.ReadByte(); {
-		case err == nil:
-			return nil, nil, 0, formatErrorf("NPY: trailing data after the %d-byte array", elems*h.typ.size)
-		case err != io.EOF:
-			return nil, nil, 0, fmt.Errorf("after the NPY data: %w", err)
+		if err := s.end(int64(elems) * int64(h.typ.size)); err != nil {
+			return nil, nil, 0, err
 		}
 	}
 	return data, h.shape, declared, nil
+}
+
+// end checks that the data of s, n bytes that have been read, is the end
+// of the stream.
+func (s *npyStream) end(n int64) error {
+	switch _, err := s.br.ReadByte(); {
+	case err == nil:
+		return formatErrorf("NPY: trailing data after the %d-byte array", n)
+	case err != io.EOF:
+		return fmt.Errorf("after the NPY data: %w", err)
+	}
+	return nil
 }
 
 // readNPYData reads and decodes n elements of type typ from r. It grows its
@@ -138,6 +206,26 @@ func readNPYData(r io.Reader, n int, typ npyType) ([]float64, error) {
 	return data, nil
 }
 
+// appendNPY reads n elements of type typ from r through buf, whose length
+// is a multiple of typ.size, and appends them to dst if keep, or drops
+// them.
+func appendNPY(dst []float64, r io.Reader, n int, typ npyType, buf []byte, keep bool) ([]float64, error) {
+	for n > 0 {
+		k := min(n, len(buf)/typ.size)
+		b := buf[:k*typ.size]
+		if _, err := io.ReadFull(r, b); err != nil {
+			return dst, noEOF(err)
+		}
+		if keep {
+			for ; len(b) > 0; b = b[typ.size:] {
+				dst = append(dst, typ.decode(b))
+			}
+		}
+		n -= k
+	}
+	return dst, nil
+}
+
 // LoadNPY loads a labelled set from two .npy files (read as ReadNPY does):
 // the samples, an array of shape m×d (vectors), m×C×T (signals), m×C×H×W
 // (images) or m×C×D×H×W (volumes with C channels), every dimension after
@@ -148,27 +236,33 @@ func readNPYData(r io.Reader, n int, typ npyType) ([]float64, error) {
 //
 // Labels may be any such integers: the distinct values are sorted and
 // remapped to 0..K−1 in that order, and the class names are the original
-// values written in decimal ("0", "3", "10", …). With Limit(n) only the
-// first n samples and labels are read, and only the labels among them
-// become classes. The set is named dataPath.
+// values written in decimal ("0", "3", "10", …). The labels are read
+// first, then the samples one at a time, and only the samples that the
+// options keep are stored; reading stops as soon as no further sample can
+// be kept. With Limit(n) alone only the first n samples and labels are
+// read, and only the labels among them become classes. With PerClass or
+// Classes the whole labels file is read (it holds one number a sample), so
+// that the classes are those of the whole file, as without options; the
+// ids of Classes are the remapped labels 0..K−1. The set is named
+// dataPath. Reading stops with an error wrapping ctx.Err() soon after ctx
+// is done.
 //
 // LoadNPY returns an error, naming the file, if a file cannot be read (the
 // errors of ReadNPY). It returns an error wrapping a FormatError if the
 // data array has fewer than 2 dimensions or an empty sample, the labels are
 // not a 1-D array, the two files hold different numbers of samples, a label
-// is negative, not an integer or too large, or a sample holds NaN or an
-// infinity; and one wrapping an UnsupportedError if the data array has more
-// than 5 dimensions.
-func LoadNPY(dataPath, labelsPath string, opts ...Option) (*Set, error) {
+// is negative, not an integer or too large, or a sample that is kept holds
+// NaN or an infinity; one wrapping an UnsupportedError if the data array
+// has more than 5 dimensions; and an error if a class id of Classes is out
+// of range.
+func LoadNPY(ctx context.Context, dataPath, labelsPath string, opts ...Option) (*Set, error) {
 	o := newOptions(opts)
-	x, shape, m, err := readNPYFile(dataPath, o.limit)
+	f, ds, err := openNPYFile(ctx, dataPath)
 	if err != nil {
 		return nil, err
 	}
-	lab, lshape, mLab, err := readNPYFile(labelsPath, o.limit)
-	if err != nil {
-		return nil, err
-	}
+	defer f.Close()
+	shape := ds.h.shape
 	const want = "want m×d, m×C×T, m×C×H×W or m×C×D×H×W with d, C, T, D, H, W > 0"
 	switch {
 	case len(shape) > 5:
@@ -176,39 +270,76 @@ func LoadNPY(dataPath, labelsPath string, opts ...Option) (*Set, error) {
 	case len(shape) < 2 || slices.Contains(shape[1:], 0):
 		return nil, fileError(dataPath, formatErrorf("array of shape %v, %s", shape, want))
 	}
+	labLimit := o.limit
+	if o.perClass > 0 || o.classes != nil {
+		labLimit = 0
+	}
+	lab, lshape, mLab, err := readNPYFile(ctx, labelsPath, labLimit)
+	if err != nil {
+		return nil, err
+	}
 	if len(lshape) != 1 {
 		return nil, fileError(labelsPath, formatErrorf("labels of shape %v, want a 1-D array", lshape))
 	}
+	m := shape[0]
 	if m != mLab {
 		return nil, fmt.Errorf("datasets: %w", formatErrorf("%s holds %d samples but %s holds %d labels", dataPath, m, labelsPath, mLab))
-	}
-
-	s := &Set{
-		Name:   dataPath,
-		X:      x,
-		Shape:  slices.Clone(shape[1:]),
-		Labels: make([]int, len(lab)),
 	}
 	for i, v := range lab {
 		if v != math.Trunc(v) || v < 0 || v > maxNPYLabel {
 			return nil, fileError(labelsPath, formatErrorf("label %d is %v, want an integer from 0 to 2^53", i, v))
 		}
 	}
-	d := s.Dim()
-	for i, v := range x {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			return nil, fileError(dataPath, formatErrorf("sample %d holds %v", i/d, v))
-		}
-	}
 	values := slices.Clone(lab)
 	slices.Sort(values)
 	values = slices.Compact(values)
-	s.Classes = make([]string, len(values))
+	classes := make([]string, len(values))
 	for k, v := range values {
-		s.Classes[k] = strconv.FormatInt(int64(v), 10)
+		classes[k] = strconv.FormatInt(int64(v), 10)
 	}
-	for i, v := range lab {
-		s.Labels[i], _ = slices.BinarySearch(values, v)
+	sel, err := o.newSelector(dataPath, len(classes))
+	if err != nil {
+		return nil, err
+	}
+
+	d := ds.h.elems / max(m, 1) // values of a sample; 0 samples need no buffer
+	most := sel.most(len(lab))  // the file holds them: its size has been checked
+	s := &Set{
+		Name:    dataPath,
+		X:       make([]float64, 0, most*d),
+		Shape:   slices.Clone(shape[1:]),
+		Labels:  make([]int, 0, most),
+		Classes: classes,
+	}
+	typ := ds.h.typ
+	buf := make([]byte, min(max(d, 1)*typ.size, npyBlock/typ.size*typ.size))
+	i := 0
+	for ; i < len(lab) && !sel.done(); i++ {
+		if i%1024 == 0 {
+			if err := cancelled(ctx, dataPath); err != nil {
+				return nil, err
+			}
+		}
+		label, _ := slices.BinarySearch(values, lab[i])
+		keep := sel.take(label)
+		start := len(s.X)
+		if s.X, err = appendNPY(s.X, ds.br, d, typ, buf, keep); err != nil {
+			return nil, npyFail(ctx, dataPath, fmt.Errorf("reading NPY data (%s, shape %v): sample %d: %w", ds.h.descr, shape, i, err))
+		}
+		if !keep {
+			continue
+		}
+		for _, v := range s.X[start:] {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return nil, fileError(dataPath, formatErrorf("sample %d holds %v", i, v))
+			}
+		}
+		s.Labels = append(s.Labels, label)
+	}
+	if i == m { // read to the end: check that the file ends there
+		if err := ds.end(int64(ds.h.elems) * int64(typ.size)); err != nil {
+			return nil, npyFail(ctx, dataPath, err)
+		}
 	}
 	return s, nil
 }

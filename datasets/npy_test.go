@@ -344,7 +344,7 @@ func TestLoadNPY(t *testing.T) {
 	for _, shape := range [][]int{{4, 12}, {4, 2, 6}, {4, 2, 3, 2}} {
 		for _, lab := range []string{labels, intLabels} {
 			data := write("x.npy", x, shape, true)
-			s, err := datasets.LoadNPY(data, lab)
+			s, err := datasets.LoadNPY(t.Context(), data, lab)
 			if err != nil {
 				t.Fatalf("shape %v: %v", shape, err)
 			}
@@ -361,7 +361,7 @@ func TestLoadNPY(t *testing.T) {
 		}
 	}
 	// Limit keeps the first samples, and only their labels become classes.
-	s, err := datasets.LoadNPY(write("x.npy", x, []int{4, 12}, false), labels, datasets.Limit(2))
+	s, err := datasets.LoadNPY(t.Context(), write("x.npy", x, []int{4, 12}, false), labels, datasets.Limit(2))
 	if err != nil || s.Len() != 2 || !slices.Equal(s.X, x[:24]) || !slices.Equal(s.Classes, []string{"3", "10"}) ||
 		!slices.Equal(s.Labels, []int{1, 0}) {
 		t.Errorf("Limit(2): %v, %+v", err, s)
@@ -390,7 +390,7 @@ func TestLoadNPY(t *testing.T) {
 		{"truncated labels", write("x.npy", x, []int{4, 12}, false), writeFile(t, dir, "lt.npy", readFile(t, labels)[:140]), "eof", []string{"lt.npy"}},
 	}
 	for _, c := range cases {
-		_, err := datasets.LoadNPY(c.data, c.labels)
+		_, err := datasets.LoadNPY(t.Context(), c.data, c.labels)
 		if msg := errText(err, c.want...); msg != "" {
 			t.Errorf("%s: %s", c.name, msg)
 		}
@@ -398,7 +398,7 @@ func TestLoadNPY(t *testing.T) {
 			t.Errorf("%s: %v is of class %s, want %s", c.name, err, got, c.class)
 		}
 	}
-	if _, err := datasets.LoadNPY(filepath.Join(dir, "none.npy"), labels); errText(err, "none.npy") != "" || !errors.Is(err, fs.ErrNotExist) {
+	if _, err := datasets.LoadNPY(t.Context(), filepath.Join(dir, "none.npy"), labels); errText(err, "none.npy") != "" || !errors.Is(err, fs.ErrNotExist) {
 		t.Errorf("missing data file: got %v", err)
 	}
 }
@@ -419,7 +419,7 @@ func TestLoadNPYVolumes(t *testing.T) {
 	if err := datasets.WriteNPY(labels, []float64{1, 0, 1}, []int{m}, false); err != nil {
 		t.Fatal(err)
 	}
-	s, err := datasets.LoadNPY(data, labels)
+	s, err := datasets.LoadNPY(t.Context(), data, labels)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -437,8 +437,31 @@ func TestLoadNPYVolumes(t *testing.T) {
 	if !slices.Equal(s.X, x) {
 		t.Error("values differ from those written")
 	}
-	s, err = datasets.LoadNPY(data, labels, datasets.Limit(1))
+	s, err = datasets.LoadNPY(t.Context(), data, labels, datasets.Limit(1))
 	if err != nil || s.Len() != 1 || !slices.Equal(s.X, x[:c*d*h*w]) || !slices.Equal(s.Classes, []string{"1"}) {
 		t.Errorf("Limit(1): %v", err)
+	}
+}
+
+// Paths with commas can be named in an npy source (they were split at the
+// first comma).
+func TestLoadNPYCommaPaths(t *testing.T) {
+	dir := filepath.Join(t.TempDir(), "run,1")
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		t.Fatal(err)
+	}
+	data, labels := filepath.Join(dir, "x,a.npy"), filepath.Join(dir, "y,b.npy")
+	if err := datasets.WriteNPY(data, []float64{1, 2, 3, 4}, []int{2, 2}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := datasets.WriteNPY(labels, []float64{0, 1}, []int{2}, false); err != nil {
+		t.Fatal(err)
+	}
+	s, err := datasets.Load(t.Context(), "npy:"+data+","+labels, "train")
+	if err != nil || s.Name != data || s.Len() != 2 {
+		t.Fatalf("got %v, %v", s, err)
+	}
+	if _, err := datasets.Load(t.Context(), "npy:a,b,c", "train"); errText(err, "cannot tell where DATA ends") != "" {
+		t.Errorf("ambiguous: %s", errText(err, "cannot tell where DATA ends"))
 	}
 }

@@ -22,6 +22,11 @@ type Set struct {
 	// read (only LoadFolder leaves files out); Subset passes the list on
 	// to the subset unchanged.
 	Skipped []SkippedFile
+	// Notes are what a loader chose on its own and a user should know, one
+	// sentence each without the package prefix, for a command to print:
+	// LoadFolder notes the image size it took from the first image when
+	// the Size option does not set it. Subset passes them on unchanged.
+	Notes []string
 }
 
 // Len returns the number of samples, which is the number of labels.
@@ -169,6 +174,7 @@ func (s *Set) Subset(classes []int, perClass, skip int) (*Set, error) {
 		Labels:  make([]int, len(rows)),
 		Classes: names,
 		Skipped: s.Skipped,
+		Notes:   s.Notes,
 	}
 	for j, i := range rows {
 		out.X = append(out.X, s.X[i*d:(i+1)*d]...)

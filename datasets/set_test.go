@@ -157,7 +157,7 @@ func TestSubsetErrors(t *testing.T) {
 			t.Errorf("Subset(%v, %d, %d): got %v, want %q", c.classes, c.perClass, c.skip, err, c.want)
 		}
 	}
-	mnist, err := datasets.LoadMNIST(fixtureDir, "train")
+	mnist, err := datasets.LoadMNIST(t.Context(), fixtureDir, "train")
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 )
 
 // synthOptions is the part of the options that only the synthetic sources
@@ -47,7 +48,7 @@ func SignalLength(t int) Option {
 
 // loadSynthetic draws split ("train" or "test") of the synthetic source
 // called source with draw, perClass samples of each class (or the count
-// PerClass sets), and applies Limit. The set is renamed after what draw
+// PerClass sets), and applies Classes and Limit. The set is renamed after what draw
 // names it and split, such as "gaussian-circle/train". It returns an error
 // if the noise level is negative or not finite, instead of letting draw
 // panic.
@@ -65,6 +66,21 @@ func loadSynthetic(source, split string, perClass int, opts []Option, draw func(
 	}
 	s := draw(perClass, o.synth, seed)
 	s.Name += "/" + split
+	if o.classes != nil {
+		sel, err := o.newSelector(source, len(s.Classes))
+		if err != nil {
+			return nil, err
+		}
+		d, n := s.Dim(), 0
+		for i, l := range s.Labels {
+			if sel.take(l) {
+				copy(s.X[n*d:(n+1)*d], s.X[i*d:(i+1)*d])
+				s.Labels[n] = l
+				n++
+			}
+		}
+		s.X, s.Labels = slices.Clip(s.X[:n*d]), slices.Clip(s.Labels[:n])
+	}
 	if o.limit > 0 && o.limit < s.Len() {
 		s.X = s.X[: o.limit*s.Dim() : o.limit*s.Dim()]
 		s.Labels = s.Labels[:o.limit:o.limit]

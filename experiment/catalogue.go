@@ -21,8 +21,9 @@ type Config struct {
 	// Data is the data source, as datasets.Load names it (the synthetic
 	// sets too: gaussian2d, gaussian3d, sinusoid).
 	Data string `json:"data"`
-	// Classes selects classes by id (datasets.ParseClasses: "0-9", "0,1");
-	// empty means all.
+	// Classes selects classes (ClassIDs: "0-9", "0,1", by label value
+	// when the class names are numbers, else by position or name); empty
+	// means all.
 	Classes string `json:"classes,omitempty"`
 	// TrainPer and TestPer are the samples per class of the two splits:
 	// the first ones of each class in file order.
@@ -189,19 +190,19 @@ func SingleSplit(source string) bool {
 
 // Load loads the training and the test split of an experiment, not yet laid
 // out for the architecture: the first TrainPer and TestPer samples of each
-// selected class (for a single-split source, the test samples are the
-// TestPer after the training ones), standardised if the experiment says
-// so. Every source is datasets.Load's; the synthetic ones draw TrainPer and
-// TestPer samples per class from seed (training) and seed+1 (test).
+// class that Classes selects (ClassIDs), standardised if the experiment
+// says so. For a single-split source the test samples are the TestPer after
+// the training ones (TestOffset), never training samples: a TrainPer of 0
+// (all) leaves none, an error wrapping ErrNoTestSamples. Every source is
+// datasets.Load's; the synthetic ones draw TrainPer and TestPer samples per
+// class from seed (training) and seed+1 (test).
 func Load(ctx context.Context, c Config, seed uint64) (train, test *datasets.Set, err error) {
 	if c.Data == "" {
 		return nil, nil, fmt.Errorf("experiment: %s has no data source", c.Name)
 	}
-	var classes []int
-	if c.Classes != "" {
-		if classes, err = datasets.ParseClasses(c.Classes); err != nil {
-			return nil, nil, err
-		}
+	skip, err := TestOffset(c.Data, c.TrainPer)
+	if err != nil {
+		return nil, nil, err
 	}
 	load := func(split string, perClass, skip int) (*datasets.Set, error) {
 		n := 0 // how many per class the loader needs to read: all unless bounded
@@ -212,14 +213,17 @@ func Load(ctx context.Context, c Config, seed uint64) (train, test *datasets.Set
 		if err != nil {
 			return nil, err
 		}
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		classes, err := ClassIDs(s, c.Classes)
+		if err != nil {
+			return nil, err
+		}
 		return s.Subset(classes, perClass, skip)
 	}
 	if train, err = load("train", c.TrainPer, 0); err != nil {
 		return nil, nil, err
-	}
-	skip := 0
-	if SingleSplit(c.Data) {
-		skip = c.TrainPer
 	}
 	if test, err = load("test", c.TestPer, skip); err != nil {
 		return nil, nil, err

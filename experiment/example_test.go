@@ -58,7 +58,7 @@ func ExampleEvaluate() {
 		Raw:      []float64{0.2, 1, 0.1, 1},
 		Features: []float64{1, 0, 0, 1},
 		Labels:   []int{0, 1}, Predicted: []int{0, 1}}
-	acc, err := experiment.Evaluate(2, train, []experiment.Split{test}, eval.Options{Rank: 1, K: 1})
+	acc, err := experiment.Evaluate(context.Background(), 2, train, []experiment.Split{test}, eval.Options{Rank: 1, K: 1})
 	if err != nil {
 		fmt.Println(err)
 		return

@@ -8,6 +8,7 @@ package experiment
 
 import (
 	"context"
+	"errors"
 	"fmt"
 
 	"github.com/redunet-go/redunet/conv"
@@ -49,29 +50,11 @@ type built struct {
 // is built (construct-then-apply). onInput is called with the rates of the
 // normalised input, onLayer after every layer.
 func build(ctx context.Context, train *datasets.Set, evals []*datasets.Set, spec netSpec, onInput func(redunet.Rates), onLayer func(redunet.LayerResult)) (*built, error) {
-	k := len(train.Classes)
 	var evalX [][]float64
 	for _, s := range evals {
 		evalX = append(evalX, s.X)
 	}
-	// Every architecture is one redunet.Net: a vector net is d channels on
-	// the empty shape, without a lift. It keeps its training data: its
-	// prepared training input is the raw input of the evaluation.
-	inCh, signal := spec.layout.Signal(train.Shape)
-	var lift *conv.Lift
-	var err error
-	switch spec.lift {
-	case "gaussian":
-		if len(signal) > 0 {
-			if lift, err = conv.NewGaussianLift(inCh, spec.channels, spec.kernel, len(signal), spec.seed); err != nil {
-				return nil, err
-			}
-		}
-	case "", "none":
-	default:
-		return nil, fmt.Errorf("experiment: lift %q: want gaussian or none", spec.lift)
-	}
-	net, err := redunet.NewNet(inCh, signal, k, lift, spec.params)
+	net, err := newNet(train.Shape, len(train.Classes), spec)
 	if err != nil {
 		return nil, err
 	}
@@ -107,6 +90,40 @@ func build(ctx context.Context, train *datasets.Set, evals []*datasets.Set, spec
 		}
 	}
 	return b, nil
+}
+
+// newNet returns the unbuilt network of spec for laid-out samples of the
+// given shape and k classes. Every architecture is one redunet.Net: a
+// vector net is d channels on the empty shape, without a lift. It keeps its
+// training data: its prepared training input is the raw input of the
+// evaluation.
+func newNet(shape []int, k int, spec netSpec) (*redunet.Net, error) {
+	inCh, signal := spec.layout.Signal(shape)
+	var lift *conv.Lift
+	var err error
+	switch spec.lift {
+	case "gaussian":
+		if len(signal) > 0 {
+			if lift, err = conv.NewGaussianLift(inCh, spec.channels, spec.kernel, len(signal), spec.seed); err != nil {
+				return nil, err
+			}
+		}
+	case "", "none":
+	default:
+		return nil, fmt.Errorf("experiment: lift %q: want gaussian or none", spec.lift)
+	}
+	return redunet.NewNet(inCh, signal, k, lift, spec.params)
+}
+
+// NewNet returns the network, not yet built, that Run builds on the
+// training set of data with cfg and the lift seeded by seed: for what can
+// be known of a run before it starts (its size, a lift that does not fit
+// the data).
+func NewNet(cfg Config, data *Data, seed uint64) (*redunet.Net, error) {
+	if data == nil || data.Train == nil {
+		return nil, errors.New("experiment: no training data")
+	}
+	return newNet(data.Train.Shape, len(data.Train.Classes), cfg.spec(data, Options{Seed: seed}))
 }
 
 // modelArch returns the architecture of a model's network.

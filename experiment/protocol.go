@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"strconv"
@@ -71,14 +72,15 @@ type Accuracy struct {
 // classes. The cells come in that order: input, classifier, split.
 //
 // A split without samples has no accuracy and gets no cell. Evaluate
-// returns the first error of a classifier's Fit; it panics if a split's
-// rows do not have the training split's length.
-func Evaluate(k int, train Split, sets []Split, opt eval.Options) ([]Accuracy, error) {
-	return evaluate(k, train, sets, opt, false)
+// returns the first error of a classifier's Fit, and ctx.Err() if ctx is
+// done before a classifier is fit or scored; it panics if a split's rows do
+// not have the training split's length.
+func Evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Options) ([]Accuracy, error) {
+	return evaluate(ctx, k, train, sets, opt, false)
 }
 
 // evaluate is Evaluate, with the training split scored unless skipTrain.
-func evaluate(k int, train Split, sets []Split, opt eval.Options, skipTrain bool) ([]Accuracy, error) {
+func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Options, skipTrain bool) ([]Accuracy, error) {
 	m := len(train.Labels)
 	if m == 0 {
 		return nil, fmt.Errorf("experiment: no training samples")
@@ -104,6 +106,9 @@ func evaluate(k int, train Split, sets []Split, opt eval.Options, skipTrain bool
 			xs[i] = normalized(x(s), d)
 		}
 		for _, name := range eval.Classifiers() {
+			if err := ctx.Err(); err != nil {
+				return nil, err
+			}
 			c, err := eval.New(name, opt)
 			if err != nil {
 				return nil, err
@@ -112,6 +117,9 @@ func evaluate(k int, train Split, sets []Split, opt eval.Options, skipTrain bool
 				return nil, fmt.Errorf("%s on %s: %w", name, input, err)
 			}
 			for i, s := range all {
+				if err := ctx.Err(); err != nil {
+					return nil, err
+				}
 				if scored(i) {
 					out = append(out, Accuracy{s.Name, input, name, eval.Accuracy(c.Predict(nil, xs[i]), s.Labels)})
 				}
@@ -156,8 +164,9 @@ func normalized(x []float64, d int) []float64 {
 //
 // signal is the shape of the network's signals (the spatial axes of the
 // rows of train: [T], [H, W], …); k is the number of classes. The
-// training split itself is not scored, and Own gets no cell.
-func ShiftedTrain(k int, train, shifts Split, signal []int, opt eval.Options) ([]Accuracy, error) {
+// training split itself is not scored, and Own gets no cell. It returns
+// ctx.Err() if ctx is done first.
+func ShiftedTrain(ctx context.Context, k int, train, shifts Split, signal []int, opt eval.Options) ([]Accuracy, error) {
 	m := len(train.Labels)
 	n := 1
 	for _, v := range signal {
@@ -183,7 +192,7 @@ func ShiftedTrain(k int, train, shifts Split, signal []int, opt eval.Options) ([
 		return nil, err
 	}
 	st := Split{Name: "train-shifted", Raw: raw.X, Features: feat.X, Labels: raw.Labels}
-	return evaluate(k, st, []Split{{Name: ShiftedTrainSet, Raw: shifts.Raw, Features: shifts.Features, Labels: shifts.Labels}}, opt, true)
+	return evaluate(ctx, k, st, []Split{{Name: ShiftedTrainSet, Raw: shifts.Raw, Features: shifts.Features, Labels: shifts.Labels}}, opt, true)
 }
 
 // Table arranges accuracy cells as a table: its columns, one per

@@ -52,7 +52,7 @@ func TestEvaluate(t *testing.T) {
 		{Name: TestSet, Raw: xt, Features: perm(xt), Labels: yt, Predicted: wrong},
 		{Name: "empty"},
 	}
-	acc, err := Evaluate(k, train, sets, eval.Options{Rank: 1})
+	acc, err := Evaluate(t.Context(), k, train, sets, eval.Options{Rank: 1})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -82,7 +82,7 @@ func TestEvaluate(t *testing.T) {
 
 	// Without the network's predictions there is no Own cell.
 	train.Predicted, sets[0].Predicted = nil, nil
-	acc, err = Evaluate(k, train, sets[:1], eval.Options{Rank: 1})
+	acc, err = Evaluate(t.Context(), k, train, sets[:1], eval.Options{Rank: 1})
 	if err != nil || len(acc) != 12 {
 		t.Errorf("without ŷ: %v, %d cells, want 12", err, len(acc))
 	}
@@ -90,7 +90,7 @@ func TestEvaluate(t *testing.T) {
 	bad := train
 	bad.Raw = slices.Clone(xr)
 	bad.Raw[0] = math.NaN()
-	if _, err := Evaluate(k, bad, nil, eval.Options{}); err == nil {
+	if _, err := Evaluate(t.Context(), k, bad, nil, eval.Options{}); err == nil {
 		t.Error("NaN in the training input: no error")
 	}
 }
@@ -124,7 +124,7 @@ func TestShiftedTrain(t *testing.T) {
 		shifts.Labels = append(shifts.Labels, i%k)
 	}
 	opt := eval.Options{Rank: 2, K: 3}
-	got, err := ShiftedTrain(k, train, shifts, signal, opt)
+	got, err := ShiftedTrain(t.Context(), k, train, shifts, signal, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -138,7 +138,7 @@ func TestShiftedTrain(t *testing.T) {
 			st.Labels = append(st.Labels, train.Labels[i])
 		}
 	}
-	all, err := Evaluate(k, st, []Split{{Name: ShiftedTrainSet, Raw: shifts.Raw, Features: shifts.Features, Labels: shifts.Labels}}, opt)
+	all, err := Evaluate(t.Context(), k, st, []Split{{Name: ShiftedTrainSet, Raw: shifts.Raw, Features: shifts.Features, Labels: shifts.Labels}}, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -152,7 +152,7 @@ func TestShiftedTrain(t *testing.T) {
 		t.Errorf("ShiftedTrain\n%v\nwant\n%v", got, want)
 	}
 
-	if _, err := ShiftedTrain(k, train, shifts, []int{5, 5}, opt); err == nil {
+	if _, err := ShiftedTrain(t.Context(), k, train, shifts, []int{5, 5}, opt); err == nil {
 		t.Error("a signal shape that does not divide the rows: no error")
 	}
 }

@@ -1,6 +1,7 @@
 package experiment
 
 import (
+	"context"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -161,14 +162,19 @@ func WriteResults(w io.Writer, r *Report) error {
 //   - accuracy.png: the accuracy table as bars, one group per set and
 //     input, one bar per classifier, none where there is no cell.
 //
-// Each file is written atomically; Figures returns the first error.
-func Figures(dir string, cfg Config, res *Result) ([]string, error) {
-	var names []string
+// Each file is written atomically; Figures returns the first error, with
+// the names of the figures written before it, and stops with ctx.Err()
+// when ctx is done.
+func Figures(ctx context.Context, dir string, cfg Config, res *Result) (names []string, err error) {
 	add := func(name string, err error) error {
 		if err == nil {
 			names = append(names, name)
+			err = ctx.Err()
 		}
 		return err
+	}
+	if err := ctx.Err(); err != nil {
+		return nil, err
 	}
 	n := len(res.Layers)
 	x := make([]float64, n+1)
@@ -195,10 +201,10 @@ func Figures(dir string, cfg Config, res *Result) ([]string, error) {
 	for _, key := range []string{"ΔR (train)", "R (train)", "Rc (train)"} {
 		ss = append(ss, report.Series{Name: key, Y: series[key]})
 	}
-	err := add("rates.png", report.CurvesWithRefs(filepath.Join(dir, "rates.png"),
+	err = add("rates.png", report.CurvesWithRefs(filepath.Join(dir, "rates.png"),
 		cfg.Name+": coding rates per layer (true labels)", "layer", "nats", x, ss, cfg.Limits))
 	if err != nil {
-		return nil, err
+		return names, err
 	}
 	// The test curves start at layer 1.
 	if len(series["ΔR (test)"]) == n && n > 0 {
@@ -208,17 +214,17 @@ func Figures(dir string, cfg Config, res *Result) ([]string, error) {
 		}
 		if err := add("rates-test.png", report.CurvesWithRefs(filepath.Join(dir, "rates-test.png"),
 			cfg.Name+": coding rates of the test features", "layer", "nats", x[1:], ts, nil)); err != nil {
-			return nil, err
+			return names, err
 		}
 	}
 	d, tr := res.Dim, res.Train
 	if err := add("heatmap-raw.png", report.SimilarityHeatmap(filepath.Join(dir, "heatmap-raw.png"),
 		cfg.Name+": |cos| between training inputs", tr.Raw, d, tr.Labels)); err != nil {
-		return nil, err
+		return names, err
 	}
 	if err := add("heatmap-features.png", report.SimilarityHeatmap(filepath.Join(dir, "heatmap-features.png"),
 		cfg.Name+": |cos| between training features", tr.Features, d, tr.Labels)); err != nil {
-		return nil, err
+		return names, err
 	}
 	for _, s := range res.Evals {
 		if s.Name != ShiftsSet {
@@ -230,7 +236,7 @@ func Figures(dir string, cfg Config, res *Result) ([]string, error) {
 			cfg.Name+": |cos|, all-shifts test vs training",
 			report.HistGroup{Name: "input, same class", Values: rs}, report.HistGroup{Name: "input, other class", Values: rd},
 			report.HistGroup{Name: "features, same class", Values: fs}, report.HistGroup{Name: "features, other class", Values: fd})); err != nil {
-			return nil, err
+			return names, err
 		}
 	}
 	cols, vals := Table(res.Accuracy)
@@ -245,32 +251,101 @@ func Figures(dir string, cfg Config, res *Result) ([]string, error) {
 			labels[i] = strings.Replace(c, "/", "\n", 1)
 		}
 		if err := add("accuracy.png", report.Bars(filepath.Join(dir, "accuracy.png"), cfg.Name+": accuracy", labels, groups)); err != nil {
-			return nil, err
+			return names, err
 		}
 	}
 	return names, nil
+}
+
+// ReportFiles returns the names of the files SaveReport may write into its
+// directory: the figures (see Figures), results.json and report.md.
+func ReportFiles() []string {
+	return []string{"rates.png", "rates-test.png", "heatmap-raw.png", "heatmap-features.png", "shift-similarity.png",
+		"accuracy.png", "results.json", "report.md"}
 }
 
 // SaveReport writes the report of a run into dir, created if needed: the
 // figures (Figures, recorded in r.Figures), results.json and report.md,
 // each file atomically. It records the time the figures took as
 // r.Seconds["figures"], and the time since started as r.Seconds["total"].
-func SaveReport(dir string, r *Report, res *Result, started time.Time) error {
-	if err := os.MkdirAll(dir, 0o755); err != nil {
+//
+// On failure, or when ctx is done before the last file is written (an
+// error wrapping ctx.Err()), it removes what it made: the directory if it
+// created it, else the files that were not there before (files it replaced
+// are then new versions: each of them is whole).
+func SaveReport(ctx context.Context, dir string, r *Report, res *Result, started time.Time) (err error) {
+	if err := ctx.Err(); err != nil {
 		return err
 	}
+	made, err := mkdirAll(dir)
+	if err != nil {
+		return err
+	}
+	before := map[string]bool{}
+	if entries, err := os.ReadDir(dir); err == nil {
+		for _, e := range entries {
+			before[e.Name()] = true
+		}
+	}
+	var wrote []string
+	defer func() {
+		if err == nil {
+			return
+		}
+		if made != "" {
+			os.RemoveAll(made)
+			return
+		}
+		for _, name := range wrote {
+			if !before[name] {
+				os.Remove(filepath.Join(dir, name))
+			}
+		}
+	}()
 	if r.Seconds == nil {
 		r.Seconds = map[string]float64{}
 	}
 	t := time.Now()
-	var err error
-	if r.Figures, err = Figures(dir, r.Config, res); err != nil {
+	r.Figures, err = Figures(ctx, dir, r.Config, res)
+	wrote = append(wrote, r.Figures...)
+	if err != nil {
 		return err
 	}
 	r.Seconds["figures"] = time.Since(t).Seconds()
 	r.Seconds["total"] = time.Since(started).Seconds()
-	if err := atomicfile.Write(filepath.Join(dir, "results.json"), func(w io.Writer) error { return WriteResults(w, r) }); err != nil {
+	if err := atomicfile.WriteContext(ctx, filepath.Join(dir, "results.json"), func(w io.Writer) error { return WriteResults(w, r) }); err != nil {
 		return err
 	}
-	return atomicfile.Write(filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteReport(w, r) })
+	wrote = append(wrote, "results.json")
+	if err := atomicfile.WriteContext(ctx, filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteReport(w, r) }); err != nil {
+		return err
+	}
+	wrote = append(wrote, "report.md")
+	return ctx.Err()
+}
+
+// mkdirAll creates dir and any missing parents, like os.MkdirAll, and
+// returns the topmost directory it created ("" if dir existed).
+func mkdirAll(dir string) (string, error) {
+	if fi, err := os.Stat(dir); err == nil {
+		if !fi.IsDir() {
+			return "", fmt.Errorf("%s is not a directory", dir)
+		}
+		return "", nil
+	}
+	top := filepath.Clean(dir)
+	for {
+		parent := filepath.Dir(top)
+		if parent == top {
+			break
+		}
+		if _, err := os.Stat(parent); err == nil {
+			break
+		}
+		top = parent
+	}
+	if err := os.MkdirAll(dir, 0o777); err != nil {
+		return "", err
+	}
+	return top, nil
 }

@@ -162,6 +162,22 @@ func (r *Result) Samples() map[string]int {
 	return n
 }
 
+// spec is the network of a run of c on data.
+func (c Config) spec(data *Data, opt Options) netSpec {
+	return netSpec{
+		layout:     data.Layout,
+		lift:       c.Lift,
+		channels:   c.Channels,
+		kernel:     c.Kernel,
+		seed:       opt.Seed,
+		params:     redunet.Params{Eta: c.Eta, EpsSq: c.EpsSq, Lambda: c.Lambda, Layers: c.Layers},
+		evalRates:  opt.EvalRates,
+		workers:    opt.Workers,
+		meta:       opt.Meta,
+		preprocess: data.Preprocess,
+	}
+}
+
 // Run builds the network of cfg on the training set of data, applying
 // every layer to the evaluation sets as soon as it is built, then
 // evaluates the features (Evaluate, and ShiftedTrain if opt asks for it).
@@ -169,7 +185,9 @@ func (r *Result) Samples() map[string]int {
 // out with cfg's layout.
 //
 // Run returns the errors of the network (bad parameters or shapes, a
-// cancelled ctx) and of the evaluation.
+// cancelled ctx) and of the evaluation, and an error wrapping ErrClasses
+// for fewer than two classes (ΔR of one class is zero whatever the
+// features).
 func Run(ctx context.Context, cfg Config, data *Data, opt Options) (*Result, error) {
 	if data == nil || data.Train == nil {
 		return nil, errors.New("experiment: no training data")
@@ -178,19 +196,11 @@ func Run(ctx context.Context, cfg Config, data *Data, opt Options) (*Result, err
 		return nil, fmt.Errorf("experiment: data laid out for %s, configuration for %s", data.Layout.Arch, cfg.Arch)
 	}
 	train := data.Train
-	res := &Result{Data: data, Seconds: map[string]float64{}}
-	spec := netSpec{
-		layout:     data.Layout,
-		lift:       cfg.Lift,
-		channels:   cfg.Channels,
-		kernel:     cfg.Kernel,
-		seed:       opt.Seed,
-		params:     redunet.Params{Eta: cfg.Eta, EpsSq: cfg.EpsSq, Lambda: cfg.Lambda, Layers: cfg.Layers},
-		evalRates:  opt.EvalRates,
-		workers:    opt.Workers,
-		meta:       opt.Meta,
-		preprocess: data.Preprocess,
+	if k := len(train.Classes); k < 2 {
+		return nil, fmt.Errorf("%w: ΔR needs at least two classes; %s has %d", ErrClasses, train.Name, k)
 	}
+	res := &Result{Data: data, Seconds: map[string]float64{}}
+	spec := cfg.spec(data, opt)
 	t1 := time.Now()
 	tl := t1
 	onInput := func(r redunet.Rates) {
@@ -223,7 +233,7 @@ func Run(ctx context.Context, cfg Config, data *Data, opt Options) (*Result, err
 	t2 := time.Now()
 	k := len(train.Classes)
 	eo := eval.Options{Rank: cfg.Rank, K: opt.Neighbours}
-	acc, err := Evaluate(k, res.Train, res.Evals, eo)
+	acc, err := Evaluate(ctx, k, res.Train, res.Evals, eo)
 	if err != nil {
 		return nil, err
 	}
@@ -233,7 +243,7 @@ func Run(ctx context.Context, cfg Config, data *Data, opt Options) (*Result, err
 			if s.Name != ShiftsSet {
 				continue
 			}
-			more, err := ShiftedTrain(k, res.Train, s, signal, eo)
+			more, err := ShiftedTrain(ctx, k, res.Train, s, signal, eo)
 			if err != nil {
 				return nil, err
 			}

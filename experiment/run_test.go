@@ -155,12 +155,12 @@ func TestRunConv(t *testing.T) {
 		t.Fatal(err)
 	}
 	opt := eval.Options{Rank: cfg.Rank}
-	acc, err := Evaluate(2, train, evals, opt)
+	acc, err := Evaluate(t.Context(), 2, train, evals, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
 	_, signal := layout.Signal(m.InputShape)
-	more, err := ShiftedTrain(2, train, evals[1], signal, opt)
+	more, err := ShiftedTrain(t.Context(), 2, train, evals[1], signal, opt)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -171,7 +171,7 @@ func TestRunConv(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "report")
 	r := &Report{Config: cfg, Scale: "custom", Data: cfg.Data, Input: res.Input, Layers: res.Layers,
 		Accuracy: res.Accuracy, Samples: res.Samples()}
-	if err := SaveReport(dir, r, res, time.Now()); err != nil {
+	if err := SaveReport(t.Context(), dir, r, res, time.Now()); err != nil {
 		t.Fatal(err)
 	}
 	want := []string{"rates.png", "rates-test.png", "heatmap-raw.png", "heatmap-features.png", "shift-similarity.png", "accuracy.png"}

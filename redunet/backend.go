@@ -79,6 +79,13 @@ type kernels[T scalar] interface {
 	// axpyCols adds f[t] times column t of u to column t of x (c×len(f)
 	// blocks).
 	axpyCols(x, u []T, c int, f []float64)
+	// colMaxAbs returns the largest magnitude of a real or imaginary part
+	// in column t of the c×n block x.
+	colMaxAbs(x []T, c, n, t int) float64
+	// colSqNorm returns ‖column t‖² of the c×n block x.
+	colSqNorm(x []T, c, n, t int) float64
+	// colLdexp multiplies column t of the c×n block x by 2^e.
+	colLdexp(x []T, c, n, t, e int)
 }
 
 // complexKernels is the backend of shift-invariant nets: gonum's Zherk for
@@ -189,6 +196,31 @@ func (complexKernels) axpyCols(x, u []complex128, c int, f []float64) {
 		for t, v := range u[r : r+n] {
 			xr[t] += complex(f[t]*real(v), f[t]*imag(v))
 		}
+	}
+}
+
+func (complexKernels) colMaxAbs(x []complex128, c, n, t int) float64 {
+	m := 0.0
+	for ch := 0; ch < c; ch++ {
+		v := x[ch*n+t]
+		m = max(m, math.Abs(real(v)), math.Abs(imag(v)))
+	}
+	return m
+}
+
+func (complexKernels) colSqNorm(x []complex128, c, n, t int) float64 {
+	sum := 0.0
+	for ch := 0; ch < c; ch++ {
+		v := x[ch*n+t]
+		sum += real(v)*real(v) + imag(v)*imag(v)
+	}
+	return sum
+}
+
+func (complexKernels) colLdexp(x []complex128, c, n, t, e int) {
+	for ch := 0; ch < c; ch++ {
+		v := x[ch*n+t]
+		x[ch*n+t] = complex(math.Ldexp(real(v), e), math.Ldexp(imag(v), e))
 	}
 }
 
@@ -389,5 +421,28 @@ func (realKernels) axpyCols(x, u []float64, c int, f []float64) {
 		for i, v := range u[t*c : (t+1)*c] {
 			xr[i] += ft * v
 		}
+	}
+}
+
+func (realKernels) colMaxAbs(x []float64, c, _, t int) float64 {
+	m := 0.0
+	for _, v := range x[t*c : (t+1)*c] {
+		m = max(m, math.Abs(v))
+	}
+	return m
+}
+
+func (realKernels) colSqNorm(x []float64, c, _, t int) float64 {
+	sum := 0.0
+	for _, v := range x[t*c : (t+1)*c] {
+		sum += v * v
+	}
+	return sum
+}
+
+func (realKernels) colLdexp(x []float64, c, _, t, e int) {
+	col := x[t*c : (t+1)*c]
+	for i, v := range col {
+		col[i] = math.Ldexp(v, e)
 	}
 }

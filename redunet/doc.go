@@ -15,9 +15,14 @@
 // "eps" (default 0.1); η (Eta) is the step size (0.5) and λ (Lambda) the
 // sharpness of the soft assignment (500).
 //
-// Every sample is L2-normalised as a whole (over all its C·|Shape| values,
-// the norm clamped below at 1e-8) before the first layer and after every
-// layer. Everything is float64 / complex128.
+// Every sample is L2-normalised as a whole (over all its C·|Shape| values)
+// before the first layer, after every layer and when features are decoded.
+// Normalisation is scale-proof: when a sample's squared norm would over- or
+// underflow it is first divided by the power of two nearest its largest
+// magnitude (exactly), and a lifted sample is so divided before the lift
+// (which is positively homogeneous), so that scaling samples by any
+// positive factors — 1e300, 1e-320 — gives the same features to rounding;
+// a zero sample stays zero. Everything is float64 / complex128.
 //
 // # One engine: the vector net is the one-bin case
 //
@@ -97,7 +102,27 @@
 //
 // Invalid parameters, mismatched sizes, labels out of range, empty classes
 // and non-finite values are returned as errors with the prefix "redunet: ";
-// model files fail with *FileError wrapping ErrChecksum, a *VersionError or
-// a FormatError. Shape mismatches in the low-level methods (programmer
-// errors) panic with the same prefix.
+// so is a net whose exported fields were set inconsistently, checked by
+// every entry point that computes (Build, Transform, Predict, Prepare,
+// Encode). Model files fail with *FileError wrapping ErrChecksum, a
+// *VersionError or a FormatError that names the offending header field;
+// every model that loads passes Model.Validate. Shape mismatches in the
+// low-level methods (programmer errors) panic with the same prefix.
+//
+// Degenerate but valid inputs work. ε² may be as small as C·2^−500 (the
+// rate coefficient a = C/(m·ε²) of a group of one sample stays below
+// 2^500, so that a² and the operators' outputs are finite); a smaller ε²
+// is an error naming it, from Params.Validate (below 2^−500), NewNet,
+// Build or Factor, as is an ε² so small that I + a·Σ is not numerically
+// positive definite. A huge η never overflows the step: when η·a could,
+// the step is formed as 2^−k·z + (η·2^−k)·(…), which normalises alike.
+// One class (K = 1) is allowed: C_1 = E, so Rc = R, ΔR = 0 and every
+// layer leaves its input as it is (to rounding) — by construction. An empty evaluation
+// set has no features, no ŷ and zero rates.
+//
+// # Memory
+//
+// Net.MemoryEstimate returns the peak live heap of Build for given set
+// sizes, from the sizes alone, so that a program can refuse a run that
+// would not fit before it starts.
 package redunet

@@ -2,7 +2,8 @@ package redunet
 
 import (
 	"errors"
-	"slices"
+	"fmt"
+	"runtime"
 
 	"github.com/redunet-go/redunet/conv"
 )
@@ -10,9 +11,31 @@ import (
 // This file is stage (b) of a layer: the factorisation of its statistics,
 // bin by bin, into log-determinants (the rates) and operators (the layer).
 
-// errNotPD is returned when I + a·Σ cannot be factorised, which for finite
-// features cannot happen: it means NaN or Inf reached the features.
-var errNotPD = errors.New("redunet: I + a·Σ is not positive definite (NaN or Inf in the features?)")
+// errNotPD is the error of an I + a·Σ that cannot be factorised. Σ is a
+// Gram sum, positive semi-definite up to its rounding, ~2^−52·‖Σ‖ ≤
+// 2^−52·n, so for finite features this happens only when a·n·2^−52 is not
+// small, the identity drowned in the rounding of a·Σ: ε² is too small for
+// the precision of the features.
+func errNotPD(epsSq float64, c, n int) error {
+	a := rateCoef(c, n, epsSq)
+	if a*float64(n) > 0x1p40 {
+		return fmt.Errorf("redunet: eps2 (ε²) = %g is too small: I + a·Σ is not numerically positive definite, a = C/(m·ε²) = %g for a group of %d samples of %d channels being so large that the identity is below the rounding of a·Σ", epsSq, a, n, c)
+	}
+	return errors.New("redunet: I + a·Σ is not positive definite (NaN or Inf in the features?)")
+}
+
+// maxRateCoef bounds the rate coefficient a = C/(n·ε²) of every group: the
+// operators are formed with a² (a·I − a²·YᴴY) and their outputs, of size up
+// to a, are summed and squared, all of which stays finite below 2^500.
+const maxRateCoef = 0x1p500
+
+// errEpsSq is the error of an ε² too small for a group of n samples of c
+// channels: its rate coefficient a = C/(n·ε²) exceeds maxRateCoef (or is
+// not finite).
+func errEpsSq(epsSq float64, c, n int) error {
+	return fmt.Errorf("redunet: eps2 (ε²) = %g is too small: the rate coefficient a = C/(m·ε²) of a group of %d sample(s) of %d channels is %g, beyond 2^500 (want ε² ≥ %.3g)",
+		epsSq, n, c, float64(c)/(float64(n)*epsSq), float64(c)/float64(n)/maxRateCoef)
+}
 
 // binOp is one group's operator a·(I + a·Σ_g(p))⁻¹ at every bin, in the form
 // that is cheaper to apply: dense c×c blocks, or, for a group of r samples
@@ -42,6 +65,11 @@ type layerOps[T scalar] struct {
 // workers.
 func factor[T scalar](k kernels[T], st *stats[T], epsSq float64, needOps bool, workers int) ([]float64, *layerOps[T], error) {
 	c, bins, ng := st.c, len(st.w), len(st.groups)
+	for _, gs := range st.groups {
+		if gs.n > 0 && !(rateCoef(c, gs.n, epsSq) <= maxRateCoef) {
+			return nil, nil, errEpsSq(epsSq, c, gs.n)
+		}
+	}
 	var lo *layerOps[T]
 	if needOps {
 		lo = &layerOps[T]{c: c, w: st.w, ops: make([]binOp[T], ng), gamma: make([]float64, ng-1)}
@@ -83,7 +111,7 @@ func factor[T scalar](k kernels[T], st *stats[T], epsSq float64, needOps bool, w
 		sc[w] = scratch{a: make([]T, sz*sz), work: make([]T, c*max(c, sz))}
 	}
 	ldBin := make([]float64, ng*bins) // [g*bins+p]
-	failed := make([]bool, workers)
+	failed := make([]int, workers)    // 1 + the group that failed, 0 if none
 	conv.Parallel(bins, workers, func(w, lo0, hi int) {
 		s := &sc[w]
 		for p := lo0; p < hi; p++ {
@@ -103,7 +131,7 @@ func factor[T scalar](k kernels[T], st *stats[T], epsSq float64, needOps bool, w
 					k.scale(l, a)
 					k.addDiag(l, c, 1)
 					if !k.cholesky(l, c) {
-						failed[w] = true
+						failed[w] = 1 + g
 						return
 					}
 					ldBin[g*bins+p] = k.logdet(l, c)
@@ -118,7 +146,7 @@ func factor[T scalar](k kernels[T], st *stats[T], epsSq float64, needOps bool, w
 				k.gram(l, x, n, c, a)
 				k.addDiag(l, n, 1)
 				if !k.cholesky(l, n) {
-					failed[w] = true
+					failed[w] = 1 + g
 					return
 				}
 				ldBin[g*bins+p] = k.logdet(l, n)
@@ -140,8 +168,12 @@ func factor[T scalar](k kernels[T], st *stats[T], epsSq float64, needOps bool, w
 			}
 		}
 	})
-	if slices.Contains(failed, true) {
-		return nil, nil, errNotPD
+	probeHeap()
+	runtime.KeepAlive(sc)
+	for _, g := range failed {
+		if g > 0 {
+			return nil, nil, errNotPD(epsSq, c, st.groups[g-1].n)
+		}
 	}
 	ld := make([]float64, ng)
 	for g := range ld {

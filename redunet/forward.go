@@ -67,6 +67,14 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 	store := grow(&sc.store, bins*per*nc)
 	contrib := grow(&sc.contrib, bins*(nk+1)*nc) // [bin][class j, or nk for the new norm][sample]
 	coef := make([]float64, nc*(nk+1))
+	// The step: z + η·(…) as it is, unless η·a_E is so large that it could
+	// overflow (|E z| ≤ a_E, |Σ_j γ_j·π̂_j·C_j z| ≤ a_E): then the same
+	// direction as 2^−k·z + (η·2^−k)·(…), 2^k ≥ η, which is normalised alike.
+	eta, shrink := p.Eta, 0.0
+	if len(ops) > 0 && eta > 1 && eta*ops[0].a > maxStep {
+		frac, e := math.Frexp(eta)
+		eta, shrink = frac, math.Ldexp(1, -e)
+	}
 	norms := make([]float64, nk)
 	scale := make([]float64, nc)
 	workers = workerCount(workers, bins)
@@ -121,9 +129,11 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 				for bin := 0; bin < bins; bin++ {
 					sum += contrib[(bin*(nk+1)+j)*nc+t]
 				}
+				// No overflow: ‖C_j z‖ ≤ a_j·‖z‖ ≤ 2^500 (maxRateCoef, ‖z‖ = 1);
+				// an underflow is below the 1e-8 clamp.
 				norms[j] = math.Sqrt(sum)
 			}
-			yhat[i0+t] = softAssign(coef[t*(nk+1):(t+1)*(nk+1)], norms, l.gamma, p.Lambda, p.Eta)
+			yhat[i0+t] = softAssign(coef[t*(nk+1):(t+1)*(nk+1)], norms, l.gamma, p.Lambda, eta)
 			if pi != nil {
 				copy(pi[(i0+t)*nk:(i0+t+1)*nk], norms)
 			}
@@ -134,6 +144,9 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 			for bin := lo; bin < hi; bin++ {
 				st := store[bin*per*n : (bin+1)*per*n]
 				xb := st[:c*n]
+				if shrink != 0 {
+					k.scale(xb, shrink)
+				}
 				for g := range ops {
 					if ops[g].r == 0 && ops[g].dense == nil {
 						continue
@@ -153,7 +166,11 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 			for bin := 0; bin < bins; bin++ {
 				sum += contrib[(bin*(nk+1)+nk)*nc+t]
 			}
-			scale[t] = 1 / math.Max(math.Sqrt(sum), normClamp)
+			if safeSq(sum) {
+				scale[t] = 1 / math.Sqrt(sum)
+				continue
+			}
+			scale[t] = rescaleCol(k, store, b.w, per*n, c, n, t)
 		}
 		// Normalise and scatter back.
 		conv.Parallel(bins, workers, func(_, lo, hi int) {
@@ -166,11 +183,24 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 	return yhat
 }
 
-// normClamp is the lower bound on every norm that is divided by.
-const normClamp = 1e-8
+// maxStep bounds η·a_E for the step z + η·(…) to be formed as it is: its
+// size is at most 1 + 2·η·a_E, far below the overflow threshold 2^1024.
+const maxStep = 0x1p999
 
-// normalizeRows scales each row of z (d columns) to unit L2 norm, the norm
-// clamped below at 1e-8.
+// Squared norms in [minSafeSq, MaxFloat64] were summed without overflow or
+// a loss of precision to underflow (squares below 2^−1022 are less than
+// 2^−122 of such a sum), so dividing by their root is exactly what dividing
+// a rescaled sample would give. Outside it a sample is first scaled by the
+// power of two of its largest magnitude — exactly, up to subnormal parts
+// far below its rounding — and only then by its 2-norm: normalisation is
+// scale-proof, and a zero sample stays zero.
+const minSafeSq = 0x1p-900
+
+func safeSq(s float64) bool { return s >= minSafeSq && s <= math.MaxFloat64 }
+
+// normalizeRows scales each row of z (d columns) to unit L2 norm, scale-
+// proof (see minSafeSq): any positive multiple of a row gives the same row
+// to rounding; a zero row stays zero.
 func normalizeRows(z []float64, d int) {
 	for i := 0; i+d <= len(z); i += d {
 		row := z[i : i+d]
@@ -178,9 +208,78 @@ func normalizeRows(z []float64, d int) {
 		for _, v := range row {
 			s += v * v
 		}
-		inv := 1 / math.Max(math.Sqrt(s), normClamp)
+		if !safeSq(s) {
+			mx := 0.0
+			for _, v := range row {
+				mx = max(mx, math.Abs(v))
+			}
+			if !(mx > 0 && mx <= math.MaxFloat64) {
+				continue // zero (or not finite, which the callers exclude)
+			}
+			_, e := math.Frexp(mx)
+			scaleExp(row, -e)
+			s = 0
+			for _, v := range row {
+				s += v * v
+			}
+		}
+		inv := 1 / math.Sqrt(s)
 		for j := range row {
 			row[j] *= inv
 		}
 	}
+}
+
+// scaleExp multiplies every element of v by 2^e: exactly, unless a result
+// is subnormal (then rounded).
+func scaleExp(v []float64, e int) {
+	if e == 0 {
+		return
+	}
+	if e >= -1000 && e <= 1000 {
+		s := math.Ldexp(1, e)
+		for i := range v {
+			v[i] *= s
+		}
+		return
+	}
+	for i := range v {
+		v[i] = math.Ldexp(v[i], e)
+	}
+}
+
+// scaleToUnitMax scales v by the power of two that brings its largest
+// magnitude into [½, 1), exactly (up to subnormal parts); a zero v is left
+// as it is.
+func scaleToUnitMax(v []float64) {
+	mx := 0.0
+	for _, x := range v {
+		mx = max(mx, math.Abs(x))
+	}
+	if mx > 0 && mx <= math.MaxFloat64 {
+		_, e := math.Frexp(mx)
+		scaleExp(v, -e)
+	}
+}
+
+// rescaleCol scales sample t of a forward chunk (its values at bin p are
+// column t of the c×n block at store[p·stride:]) by the power of two of
+// its largest magnitude, exactly, and returns 1/‖·‖ of the result, summed
+// over bins in order, or 0 for a zero sample.
+func rescaleCol[T scalar](k kernels[T], store []T, w []float64, stride, c, n, t int) float64 {
+	mx := 0.0
+	for bin := range w {
+		mx = max(mx, k.colMaxAbs(store[bin*stride:bin*stride+c*n], c, n, t))
+	}
+	if !(mx > 0 && mx <= math.MaxFloat64) {
+		return 0
+	}
+	_, e := math.Frexp(mx)
+	sum := 0.0
+	for bin, wt := range w {
+		x := store[bin*stride : bin*stride+c*n]
+		k.colLdexp(x, c, n, t, -e)
+		sum += wt * k.colSqNorm(x, c, n, t)
+	}
+	return 1 / math.Sqrt(sum)
 }

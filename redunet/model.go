@@ -2,9 +2,11 @@ package redunet
 
 import (
 	"bytes"
+	"errors"
 	"fmt"
 	"io"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/redunet-go/redunet/internal/atomicfile"
@@ -37,6 +39,126 @@ type Model struct {
 
 // Arch names the kind of net: "vector", "conv1d", "conv2d", "conv3d", ….
 func (m *Model) Arch() string { return m.Net.Arch() }
+
+// maxImagePixels bounds Height×Width of Preprocess.Image (64 MP), so that a
+// model cannot make a program decode images of absurd sizes.
+const maxImagePixels = 1 << 26
+
+// Validate reports a model that is not consistent, naming the field as the
+// model file's header does: a net that NewNet would not return (Net.check:
+// parameters, shape, channels, lift and its kernels, ε² for C channels);
+// training data that are not kept, of the wrong size, not finite, with
+// labels out of 0..K−1 or a class without samples ("labels",
+// "train_input"); class names that are not one per class ("classes");
+// an InputShape ("input_shape") of rank 0 or above 17, or whose product is
+// not the net's SampleLen, or, for a shift-invariant net, that is not
+// [InChannels, Shape...]; and a Preprocess that does not fit the net:
+//
+//   - Image: Channels 1 or 3, Height and Width ≥ 1, at most 64 MP
+//     (2^26 pixels); without Polar the input is that image as it is, so
+//     InputShape must be [Channels, Height, Width] (a vector or conv2d
+//     net);
+//   - Polar: Radii, Angles ≥ 1 and a 1-channel Image; the net is conv1d
+//     on Radii channels of Angles samples (InputShape [Radii, Angles]).
+//
+// ReadModel and LoadModel return only models that pass it (as a
+// FormatError); Write refuses a model that does not.
+func (m *Model) Validate() error {
+	if err := m.validate(); err != nil {
+		return fmt.Errorf("redunet: invalid model: %w", err)
+	}
+	return nil
+}
+
+func (m *Model) validate() error {
+	n := m.Net
+	if n == nil {
+		return errors.New("no network")
+	}
+	if err := n.check(); err != nil {
+		return errors.New(bare(err))
+	}
+	if len(m.Classes) != n.K {
+		return fmt.Errorf("classes: %d names for a net of %d classes", len(m.Classes), n.K)
+	}
+	per := n.SampleLen()
+	if n.TrainX == nil || len(n.Labels) == 0 {
+		return errors.New("the network was built without BuildOptions.Keep: no training data")
+	}
+	if total, ok := mulBounded(len(n.Labels), per); !ok || len(n.TrainX) != total {
+		return fmt.Errorf("train_input: %d values for %d labels of %d values", len(n.TrainX), len(n.Labels), per)
+	}
+	counts := make([]int, n.K)
+	for i, y := range n.Labels {
+		if y < 0 || y >= n.K {
+			return fmt.Errorf("labels: label %d of sample %d is out of range 0..%d", y, i, n.K-1)
+		}
+		counts[y]++
+	}
+	if j := slices.Index(counts, 0); j >= 0 {
+		return fmt.Errorf("labels: class %d (%q) has no training samples", j, m.Classes[j])
+	}
+	if i := slices.IndexFunc(n.TrainX, notFinite); i >= 0 {
+		return fmt.Errorf("train_input: sample %d has a non-finite value", i/per)
+	}
+	if err := m.checkInputShape(); err != nil {
+		return err
+	}
+	return m.checkPreprocess()
+}
+
+// checkInputShape checks InputShape against the net.
+func (m *Model) checkInputShape() error {
+	n, s := m.Net, m.InputShape
+	if len(s) < 1 || len(s) > maxSignalRank+1 {
+		return fmt.Errorf("input_shape %v: %d axes, want 1 to %d", s, len(s), maxSignalRank+1)
+	}
+	prod := 1
+	for _, v := range s {
+		var ok bool
+		if prod, ok = mulBounded(prod, v); !ok || v < 1 {
+			return fmt.Errorf("input_shape %v: sizes must be ≥ 1, with at most %d values", s, int64(maxValues))
+		}
+	}
+	if prod != n.SampleLen() {
+		return fmt.Errorf("input_shape %v: %d values, the net takes %d (in_channels %d × shape %v)", s, prod, n.SampleLen(), n.InChannels, []int(n.Shape))
+	}
+	if len(n.Shape) > 0 && (s[0] != n.InChannels || !slices.Equal(s[1:], n.Shape)) {
+		return fmt.Errorf("input_shape %v: a %s net takes [in_channels, shape...] = %v", s, n.Arch(), append([]int{n.InChannels}, n.Shape...))
+	}
+	return nil
+}
+
+// checkPreprocess checks Preprocess against the input shape and the net.
+func (m *Model) checkPreprocess() error {
+	img, pol := m.Preprocess.Image, m.Preprocess.Polar
+	if img != nil {
+		switch {
+		case img.Channels != 1 && img.Channels != 3:
+			return fmt.Errorf("preprocess.image: %d channels, want 1 (gray) or 3 (RGB)", img.Channels)
+		case img.Height < 1 || img.Width < 1 || img.Height > maxImagePixels/img.Width:
+			return fmt.Errorf("preprocess.image: %d×%d pixels, want at least 1×1 and at most %d", img.Height, img.Width, maxImagePixels)
+		}
+	}
+	if pol == nil {
+		if img != nil && !slices.Equal(m.InputShape, []int{img.Channels, img.Height, img.Width}) {
+			return fmt.Errorf("preprocess.image: %d×%d×%d images, the input is %v", img.Channels, img.Height, img.Width, m.InputShape)
+		}
+		return nil
+	}
+	n := m.Net
+	switch {
+	case pol.Radii < 1 || pol.Angles < 1:
+		return fmt.Errorf("preprocess.polar: %d radii, %d angles, want ≥ 1", pol.Radii, pol.Angles)
+	case img == nil:
+		return errors.New("preprocess.polar: the polar transform takes 1-channel images, and preprocess.image gives none")
+	case img.Channels != 1:
+		return fmt.Errorf("preprocess.polar: the polar transform takes 1-channel images, preprocess.image gives %d-channel ones", img.Channels)
+	case n.Arch() != "conv1d" || !slices.Equal(m.InputShape, []int{pol.Radii, pol.Angles}):
+		return fmt.Errorf("preprocess.polar: %d radii × %d angles, the input of the %s net is %v", pol.Radii, pol.Angles, n.Arch(), m.InputShape)
+	}
+	return nil
+}
 
 // Preprocess records how raw inputs were turned into the network's input.
 // The zero value means the samples are used as given.
@@ -85,6 +207,10 @@ func (m *Model) Save(path string, opt SaveOptions) error {
 // LoadModel reads a model file written by Save, checking its magic number,
 // version, header and sizes before reading the arrays (the read is bounded
 // by the sizes the header declares) and its checksum before trusting them.
+// Every field of the header is checked against the others and the model as
+// a whole must pass Validate; nothing is computed from the arrays until the
+// net is applied, so loading costs time and memory in proportion to the
+// file (see Net.MemoryEstimate for applying it).
 // Errors are *FileError values naming the file; errors.Is(err,
 // ErrChecksum), errors.As(err, new(*VersionError)) and errors.As(err,
 // new(FormatError)) tell the classes of failure apart.

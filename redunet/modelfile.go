@@ -12,6 +12,8 @@ import (
 	"math"
 	"slices"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/redunet-go/redunet/conv"
 	"github.com/redunet-go/redunet/fft"
@@ -108,6 +110,9 @@ func (m *Model) Write(w io.Writer, opt SaveOptions) error {
 	if n == nil || len(n.Labels) == 0 || n.TrainX == nil {
 		return errors.New("redunet: the network was built without BuildOptions.Keep; it cannot be saved")
 	}
+	if err := m.validate(); err != nil {
+		return fmt.Errorf("redunet: the model cannot be saved: %w", err)
+	}
 	h := &modelHeader{Arch: n.Arch(), Params: n.Params, Classes: m.Classes, InputShape: m.InputShape, Dim: n.FeatureLen(),
 		Labels: n.Labels, DType: "float64", Meta: m.Meta, Preprocess: m.Preprocess,
 		Shape: slices.Clone([]int(n.Shape)), InChannels: n.InChannels, Channels: n.C}
@@ -126,10 +131,18 @@ func (m *Model) Write(w io.Writer, opt SaveOptions) error {
 	add("train_input", n.TrainX)
 	if opt.Float32 {
 		h.DType = "float32"
+		for i, a := range arrays {
+			if j := slices.IndexFunc(a, func(v float64) bool { return math.Abs(v) > math.MaxFloat32 }); j >= 0 {
+				return fmt.Errorf("redunet: the model cannot be saved in float32: value %d of %q, %g, is beyond its range", j, h.Sections[i].Name, a[j])
+			}
+		}
 	}
 	hj, err := json.Marshal(h)
 	if err != nil {
 		return err
+	}
+	if len(hj) > maxHeader {
+		return fmt.Errorf("redunet: the model cannot be saved: a %d-byte header, beyond the %d a reader accepts", len(hj), maxHeader)
 	}
 	sum := sha256.New()
 	bw := bufio.NewWriterSize(io.MultiWriter(w, sum), 1<<20)
@@ -181,9 +194,12 @@ func readFull(r io.Reader, p []byte, what string) error {
 }
 
 // readModel decodes a model of size bytes (−1: unknown) from r: the magic
-// number, version and header first, every size checked against the file
-// before anything is allocated for the arrays, then the arrays and the
-// checksum; nothing may follow it.
+// number, version and header first, every size and field of the header
+// checked against the others and against the file before anything is
+// allocated for the arrays, then the arrays and the checksum; nothing may
+// follow it. Nothing is computed from the arrays but their checks (the
+// net is prepared when it is first applied), so reading costs time and
+// memory in proportion to the file.
 func readModel(r io.Reader, size int64) (*Model, error) {
 	hr := &hashReader{r: r, h: sha256.New()}
 	var pre [16]byte
@@ -211,9 +227,9 @@ func readModel(r io.Reader, size int64) (*Model, error) {
 	if err := readFull(hr, hb, "header"); err != nil {
 		return nil, err
 	}
-	var h modelHeader
-	if err := json.Unmarshal(hb, &h); err != nil {
-		return nil, FormatError("header: " + bare(err))
+	h, err := parseHeader(hb)
+	if err != nil {
+		return nil, err
 	}
 	elem := int64(8)
 	switch h.DType {
@@ -221,44 +237,52 @@ func readModel(r io.Reader, size int64) (*Model, error) {
 	case "float32":
 		elem = 4
 	default:
-		return nil, FormatError(fmt.Sprintf("unknown element type %q", h.DType))
+		return nil, FormatError(fmt.Sprintf("header: dtype %q, want \"float64\" or \"float32\"", h.DType))
 	}
 	net, want, err := h.net(version)
 	if err != nil {
 		return nil, err
 	}
 	if len(h.Sections) != len(want) {
-		return nil, FormatError(fmt.Sprintf("header: %d sections, want %d", len(h.Sections), len(want)))
+		return nil, FormatError(fmt.Sprintf("header: sections: %d, want %d", len(h.Sections), len(want)))
 	}
 	total := int64(0)
 	for i, s := range h.Sections {
-		if s.Name != want[i].Name || (want[i].Count >= 0 && s.Count != want[i].Count) || s.Count < 0 || s.Count > maxValues {
-			return nil, FormatError(fmt.Sprintf("header: section %q of %d values, want %q of %d", s.Name, s.Count, want[i].Name, want[i].Count))
+		if s.Name != want[i].Name || s.Count != want[i].Count {
+			return nil, FormatError(fmt.Sprintf("header: sections[%d]: %q of %d values, want %q of %d", i, s.Name, s.Count, want[i].Name, want[i].Count))
 		}
-		total += int64(s.Count)
+		if total += int64(s.Count); total > maxValues {
+			return nil, FormatError(fmt.Sprintf("header: sections: more than %d values", int64(maxValues)))
+		}
 	}
 	fileSize := 16 + hlen + total*elem + sha256.Size
 	switch {
-	case total > maxValues:
-		return nil, FormatError(fmt.Sprintf("the header declares %d values", total))
 	case size >= 0 && size < fileSize:
 		return nil, fmt.Errorf("truncated: the header declares %d bytes, the file has %d: %w", fileSize, size, io.ErrUnexpectedEOF)
 	case size > fileSize:
 		return nil, FormatError(fmt.Sprintf("%d bytes after the checksum", size-fileSize))
 	}
-	br := bufio.NewReaderSize(io.LimitReader(hr, total*elem), 1<<20)
 	arrays := make([][]float64, len(h.Sections))
-	var b8 [8]byte
+	buf := make([]byte, min(total*elem, 1<<16))
 	for i, s := range h.Sections {
-		a := make([]float64, s.Count)
-		for j := range a {
-			if err := readFull(br, b8[:elem], "arrays"); err != nil {
+		// With the size known the declared counts are in the file; without
+		// it the arrays grow with what is read, never by what is declared.
+		var a []float64
+		if size >= 0 {
+			a = make([]float64, 0, s.Count)
+		}
+		for len(a) < s.Count {
+			cnt := min(s.Count-len(a), len(buf)/int(elem))
+			b := buf[:int64(cnt)*elem]
+			if err := readFull(hr, b, "arrays"); err != nil {
 				return nil, err
 			}
-			if elem == 8 {
-				a[j] = math.Float64frombits(binary.LittleEndian.Uint64(b8[:]))
-			} else {
-				a[j] = float64(math.Float32frombits(binary.LittleEndian.Uint32(b8[:4])))
+			for j := 0; j < cnt; j++ {
+				if elem == 8 {
+					a = append(a, math.Float64frombits(binary.LittleEndian.Uint64(b[8*j:])))
+				} else {
+					a = append(a, float64(math.Float32frombits(binary.LittleEndian.Uint32(b[4*j:]))))
+				}
 			}
 		}
 		arrays[i] = a
@@ -271,71 +295,245 @@ func readModel(r io.Reader, size int64) (*Model, error) {
 	if [sha256.Size]byte(got) != sum {
 		return nil, ErrChecksum
 	}
-	if n, _ := r.Read(b8[:1]); n != 0 {
+	if n, _ := r.Read(sum[:1]); n != 0 {
 		return nil, FormatError("data after the checksum")
 	}
 	return h.model(net, version, arrays)
 }
 
-// net checks the header's description of the net and returns the net
-// (without its arrays) and the sections it needs (a count of −1: any,
-// checked once the arrays are read).
+// Bounds on what a model file may declare, beyond those of the file's
+// size: the number of layers (each is rebuilt when the model is applied),
+// the rank of the signal shape, samples, classes and channels.
+const (
+	maxModelLayers = 1 << 20
+	maxSignalRank  = 16
+	maxSamples     = 1 << 30
+	maxClasses     = 1 << 20
+	maxChannels    = 1 << 20
+	maxLiftWeights = 1 << 31 // as conv.Lift allows
+)
+
+// parseHeader decodes the JSON header, refusing a key given twice.
+func parseHeader(hb []byte) (*modelHeader, error) {
+	h := new(modelHeader)
+	if err := json.Unmarshal(hb, h); err != nil {
+		return nil, FormatError("header: " + bare(err))
+	}
+	if err := checkKeys(hb); err != nil {
+		return nil, FormatError("header: " + err.Error())
+	}
+	return h, nil
+}
+
+// checkKeys reports a key that appears twice in an object of the JSON text
+// data, which encoding/json resolves silently (the last one wins). The
+// keys of the header's structs are compared as encoding/json matches them
+// to fields, case-folded; those of the free-form "meta" map exactly. data
+// must be valid JSON (json.Unmarshal accepted it): this is a scan of its
+// bytes that decodes nothing but the keys, so that long label lists cost
+// little.
+func checkKeys(data []byte) error {
+	type frame struct {
+		obj, fold bool
+		path      string
+		keys      []string // as compared
+		last      string   // the last key, as given
+	}
+	var stack []frame
+	expectKey := false
+	for i := 0; i < len(data); i++ {
+		switch ch := data[i]; ch {
+		case '{', '[':
+			f := frame{obj: ch == '{', fold: true}
+			if len(stack) > 0 {
+				p := &stack[len(stack)-1]
+				f.fold = p.fold
+				f.path = p.path + "[]"
+				if p.obj {
+					f.path = p.last
+					if p.path != "" {
+						f.path = p.path + "." + p.last
+					}
+					if len(stack) == 1 && foldKey(p.last) == "META" {
+						f.fold = false
+					}
+				}
+			}
+			stack = append(stack, f)
+			expectKey = f.obj
+		case '}', ']':
+			if len(stack) > 0 {
+				stack = stack[:len(stack)-1]
+			}
+			expectKey = false
+		case ',':
+			expectKey = len(stack) > 0 && stack[len(stack)-1].obj
+		case '"':
+			j := i + 1
+			for j < len(data) && data[j] != '"' {
+				if data[j] == '\\' {
+					j++
+				}
+				j++
+			}
+			if j >= len(data) {
+				return errors.New("unterminated string")
+			}
+			if expectKey && len(stack) > 0 {
+				f := &stack[len(stack)-1]
+				key := decodeKey(data[i : j+1])
+				id := key
+				if f.fold {
+					id = foldKey(key)
+				}
+				if slices.Contains(f.keys, id) {
+					if f.path != "" {
+						key = f.path + "." + key
+					}
+					return fmt.Errorf("the key %q is given twice", key)
+				}
+				f.keys = append(f.keys, id)
+				f.last = key
+				expectKey = false
+			}
+			i = j
+		}
+	}
+	return nil
+}
+
+// decodeKey returns the string of a JSON string literal as encoding/json
+// decodes it (escapes resolved, invalid UTF-8 replaced).
+func decodeKey(lit []byte) string {
+	plain := true
+	for _, b := range lit[1 : len(lit)-1] {
+		if b == '\\' || b >= utf8.RuneSelf {
+			plain = false
+			break
+		}
+	}
+	if plain {
+		return string(lit[1 : len(lit)-1])
+	}
+	var s string
+	json.Unmarshal(lit, &s)
+	return s
+}
+
+// foldKey folds a key as encoding/json does to match it to a field: ASCII
+// letters to upper case, every other rune to the smallest of its simple
+// case-folding orbit.
+func foldKey(s string) string {
+	var b strings.Builder
+	for _, r := range s {
+		if 'a' <= r && r <= 'z' {
+			r -= 'a' - 'A'
+		} else if r >= utf8.RuneSelf {
+			for {
+				r2 := unicode.SimpleFold(r)
+				if r2 <= r {
+					r = r2
+					break
+				}
+				r = r2
+			}
+		}
+		b.WriteRune(r)
+	}
+	return b.String()
+}
+
+// net checks the header's description of the net against itself and
+// returns the net (without its arrays, not yet checked as a whole: see
+// Model.validate) and the sections it needs.
 func (h *modelHeader) net(version uint32) (*Net, []sectionInfo, error) {
 	if err := h.Params.Validate(); err != nil {
-		return nil, nil, FormatError("header: " + bare(err))
+		return nil, nil, FormatError("header: params: " + bare(err))
+	}
+	if h.Params.Layers > maxModelLayers {
+		return nil, nil, FormatError(fmt.Sprintf("header: params: %d layers, at most %d", h.Params.Layers, maxModelLayers))
 	}
 	k, m := len(h.Classes), len(h.Labels)
-	if k == 0 || m == 0 || m > 1<<30 || k > 1<<20 {
-		return nil, nil, FormatError(fmt.Sprintf("header: %d labels, %d classes", m, k))
+	switch {
+	case m == 0 || m > maxSamples:
+		return nil, nil, FormatError(fmt.Sprintf("header: labels: %d, want 1 to %d", m, maxSamples))
+	case k == 0 || k > maxClasses:
+		return nil, nil, FormatError(fmt.Sprintf("header: classes: %d, want 1 to %d", k, maxClasses))
+	case k > m:
+		return nil, nil, FormatError(fmt.Sprintf("header: classes: %d classes for %d labels: a class has no training samples", k, m))
 	}
 	if version == 1 && h.Arch == "vector" {
 		// Version 1 vector models: dim values per sample, every layer's input.
 		if h.Dim < 1 || h.Dim > 1<<30 {
-			return nil, nil, FormatError(fmt.Sprintf("header: dim %d", h.Dim))
+			return nil, nil, FormatError(fmt.Sprintf("header: dim %d, want 1 to %d", h.Dim, 1<<30))
+		}
+		count, ok := mulBounded(m, h.Dim)
+		if !ok {
+			return nil, nil, FormatError(fmt.Sprintf("header: %d labels of dim %d: more than %d values", m, h.Dim, int64(maxValues)))
+		}
+		if len(h.Sections) != h.Params.Layers+1 {
+			return nil, nil, FormatError(fmt.Sprintf("header: sections: %d, want %d (every layer's input and the output)", len(h.Sections), h.Params.Layers+1))
 		}
 		h.Shape, h.InChannels, h.Channels = []int{}, h.Dim, h.Dim
 		var want []sectionInfo
 		for i := 0; i < h.Params.Layers; i++ {
-			want = append(want, sectionInfo{fmt.Sprintf("layer%d/input", i+1), m * h.Dim})
+			want = append(want, sectionInfo{fmt.Sprintf("layer%d/input", i+1), count})
 		}
-		return nil, append(want, sectionInfo{"output", m * h.Dim}), nil
+		net := &Net{Params: h.Params, Shape: fft.Shape{}, InChannels: h.Dim, C: h.Dim, K: k}
+		return net, append(want, sectionInfo{"output", count}), nil
+	}
+	if h.Shape == nil {
+		h.Shape = []int{}
 	}
 	shape := fft.Shape(h.Shape)
-	if err := shape.Validate(); err != nil {
-		return nil, nil, FormatError(fmt.Sprintf("header: signal shape %v: %s", h.Shape, bare(err)))
+	if len(shape) > maxSignalRank {
+		return nil, nil, FormatError(fmt.Sprintf("header: shape: %d axes, at most %d", len(shape), maxSignalRank))
 	}
-	if h.InChannels < 1 || h.Channels < 1 || h.InChannels > 1<<20 || h.Channels > 1<<20 {
-		return nil, nil, FormatError(fmt.Sprintf("header: %d input channels, %d channels", h.InChannels, h.Channels))
+	if err := shape.Validate(); err != nil {
+		return nil, nil, FormatError("header: " + strings.TrimPrefix(err.Error(), "fft: "))
+	}
+	if h.InChannels < 1 || h.Channels < 1 || h.InChannels > maxChannels || h.Channels > maxChannels {
+		return nil, nil, FormatError(fmt.Sprintf("header: in_channels %d, channels %d, want 1 to %d", h.InChannels, h.Channels, maxChannels))
 	}
 	per, ok := mulBounded(h.InChannels, shape.Len())
 	if !ok {
-		return nil, nil, FormatError(fmt.Sprintf("header: %d channels of shape %v", h.InChannels, h.Shape))
+		return nil, nil, FormatError(fmt.Sprintf("header: in_channels %d × shape %v: more than %d values", h.InChannels, h.Shape, int64(maxValues)))
 	}
 	total, ok := mulBounded(per, m)
 	if !ok {
-		return nil, nil, FormatError(fmt.Sprintf("header: %d samples of %d values", m, per))
+		return nil, nil, FormatError(fmt.Sprintf("header: %d labels of %d values: more than %d values", m, per, int64(maxValues)))
 	}
 	var want []sectionInfo
 	var lift *conv.Lift
 	if l := h.Lift; l != nil {
 		if l.In != h.InChannels || l.Out != h.Channels || l.Dims != len(shape) || l.K < 1 || l.K > 1<<10 {
-			return nil, nil, FormatError(fmt.Sprintf("header: lift %+v for %d→%d channels, %d-D", *l, h.InChannels, h.Channels, len(shape)))
+			return nil, nil, FormatError(fmt.Sprintf("header: lift %+v for in_channels %d, channels %d, a %d-D shape", *l, h.InChannels, h.Channels, len(shape)))
+		}
+		for _, v := range shape {
+			if l.K > v {
+				return nil, nil, FormatError(fmt.Sprintf("header: lift: kernel size %d exceeds the shape %v", l.K, h.Shape))
+			}
 		}
 		n, ok := mulBounded(l.Out, l.In)
 		for i := 0; i < l.Dims && ok; i++ {
 			n, ok = mulBounded(n, l.K)
 		}
-		if !ok {
-			return nil, nil, FormatError(fmt.Sprintf("header: lift %+v", *l))
+		if !ok || n > maxLiftWeights {
+			return nil, nil, FormatError(fmt.Sprintf("header: lift %+v: more than %d weights", *l, maxLiftWeights))
 		}
 		lift = &conv.Lift{In: l.In, Out: l.Out, K: l.K, Dims: l.Dims}
 		want = append(want, sectionInfo{"lift/kernels", n})
 	} else if h.InChannels != h.Channels {
-		return nil, nil, FormatError(fmt.Sprintf("header: %d input channels and %d channels without a lift", h.InChannels, h.Channels))
+		return nil, nil, FormatError(fmt.Sprintf("header: in_channels %d and channels %d without a lift", h.InChannels, h.Channels))
 	}
-	net, err := NewNet(h.InChannels, shape, k, lift, h.Params)
-	if err != nil {
-		return nil, nil, FormatError("header: " + bare(err))
+	net := &Net{Params: h.Params, Shape: slices.Clone(shape), InChannels: h.InChannels, C: h.Channels, K: k, Lift: lift}
+	if version >= 2 {
+		if h.Dim != net.FeatureLen() {
+			return nil, nil, FormatError(fmt.Sprintf("header: dim %d, want channels × shape = %d", h.Dim, net.FeatureLen()))
+		}
+		if h.Arch != net.Arch() {
+			return nil, nil, FormatError(fmt.Sprintf("header: arch %q for a net of shape %v, which is %q", h.Arch, h.Shape, net.Arch()))
+		}
 	}
 	return net, append(want, sectionInfo{"train_input", total}), nil
 }
@@ -344,7 +542,9 @@ func (h *modelHeader) net(version uint32) (*Net, []sectionInfo, error) {
 // a message that carries it.
 func bare(err error) string { return strings.TrimPrefix(err.Error(), "redunet: ") }
 
-// mulBounded returns a·b if it is at most maxValues.
+// mulBounded returns a·b and true if both are non-negative and the product
+// is at most maxValues (it cannot overflow: b ≤ maxValues/a is tested by
+// division); else 0 and false.
 func mulBounded(a, b int) (int, bool) {
 	if a < 0 || b < 0 || (a > 0 && b > maxValues/a) {
 		return 0, false
@@ -352,31 +552,28 @@ func mulBounded(a, b int) (int, bool) {
 	return a * b, true
 }
 
-// model assembles the model from the header, the net and the arrays.
+// model assembles the model from the header, the net and the arrays and
+// checks it as a whole (Model.Validate).
 func (h *modelHeader) model(net *Net, version uint32, arrays [][]float64) (*Model, error) {
 	for i, a := range arrays {
 		if err := checkFinite(a, 1); err != nil {
-			return nil, FormatError(fmt.Sprintf("section %q: %s", h.Sections[i].Name, bare(err)))
+			return nil, FormatError(fmt.Sprintf("section %q: value %d is not finite", h.Sections[i].Name, slices.IndexFunc(a, notFinite)))
 		}
 	}
-	if net == nil { // version 1 vector: the first layer's input is the normalised training input
-		var err error
-		if net, err = NewVectorNet(h.Dim, len(h.Classes), h.Params); err != nil {
-			return nil, FormatError("header: " + bare(err))
-		}
+	if version == 1 && h.Arch == "vector" {
+		// The first layer's input is the normalised training input.
 		arrays = arrays[:1]
 	}
 	if net.Lift != nil {
 		net.Lift.Kernels, arrays = arrays[0], arrays[1:]
 	}
 	net.TrainX, net.Labels = arrays[0], h.Labels
-	if err := net.checkLabelled(net.TrainX, net.Labels); err != nil {
-		return nil, FormatError(bare(err))
+	m := &Model{Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta, Preprocess: h.Preprocess,
+		Version: int(version), DType: h.DType, Net: net}
+	if err := m.validate(); err != nil {
+		return nil, FormatError(err.Error())
 	}
-	var err error
-	if net.TrainInput, err = net.prepare(net.TrainX); err != nil {
-		return nil, FormatError(bare(err))
-	}
-	return &Model{Classes: h.Classes, InputShape: h.InputShape, Meta: h.Meta, Preprocess: h.Preprocess,
-		Version: int(version), DType: h.DType, Net: net}, nil
+	return m, nil
 }
+
+func notFinite(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }

@@ -3,6 +3,7 @@ package redunet
 import (
 	"context"
 	"fmt"
+	"math"
 	"runtime"
 	"slices"
 
@@ -46,8 +47,8 @@ type Net struct {
 	// TrainInput is the prepared (lifted, normalised) training input, the
 	// input of the first layer; Final the training features after the last
 	// layer; TrainPredicted the last layer's ŷ on the training data. Build
-	// sets them with Keep; a loaded net gets TrainInput when loaded and the
-	// other two from its first Transform or Predict.
+	// sets them with Keep; a loaded net gets them from its first Transform
+	// or Predict (loading computes nothing).
 	TrainInput     []float64
 	Final          []float64
 	TrainPredicted []int
@@ -60,36 +61,99 @@ type Net struct {
 // shape (empty: vectors of inChannels values), with an optional lift, for k
 // classes.
 //
-// Errors: invalid parameters or shape, a lift that does not fit the data.
+// Errors: invalid parameters (see Params.Validate), an ε² below C·2^−500
+// (a = C/(m·ε²) must stay below 2^500 for a group of one sample), an
+// invalid shape, a lift that does not fit the data or whose kernels are
+// malformed or not finite.
 func NewNet(inChannels int, shape fft.Shape, k int, lift *conv.Lift, p Params) (*Net, error) {
-	if err := p.Validate(); err != nil {
-		return nil, err
-	}
-	if err := shape.Validate(); err != nil {
-		return nil, fmt.Errorf("redunet: signal shape %v: %w", []int(shape), err)
-	}
-	if inChannels < 1 {
-		return nil, fmt.Errorf("redunet: %d input channels, want ≥ 1", inChannels)
-	}
-	if k < 1 {
-		return nil, fmt.Errorf("redunet: %d classes, want ≥ 1", k)
-	}
 	c := inChannels
 	if lift != nil {
+		c = lift.Out
+	}
+	n := &Net{Params: p, Shape: slices.Clone(shape), InChannels: inChannels, C: c, K: k, Lift: lift}
+	if n.Shape == nil {
+		n.Shape = fft.Shape{}
+	}
+	if err := n.check(); err != nil {
+		return nil, err
+	}
+	return n, nil
+}
+
+// check reports a net whose fields do not describe a net NewNet would
+// return: invalid parameters or shape, channels or classes below 1, a
+// lift that does not fit the data or whose kernels are malformed or not
+// finite, or ε² too small for C channels (see Params.Validate). Build,
+// Transform, Predict, Prepare and Encode call it, so that a net put
+// together by hand, or whose fields were changed, fails with an error.
+func (n *Net) check() error {
+	if err := n.Params.Validate(); err != nil {
+		return err
+	}
+	if err := n.Shape.Validate(); err != nil {
+		return fmt.Errorf("redunet: signal shape %v: %w", []int(n.Shape), err)
+	}
+	if n.InChannels < 1 {
+		return fmt.Errorf("redunet: %d input channels, want ≥ 1", n.InChannels)
+	}
+	if n.K < 1 {
+		return fmt.Errorf("redunet: %d classes, want ≥ 1", n.K)
+	}
+	if _, ok := mulBounded(max(n.InChannels, n.C), n.Shape.Len()); !ok {
+		return fmt.Errorf("redunet: %d or %d channels of shape %v: more than %d values a sample", n.InChannels, n.C, []int(n.Shape), int64(maxValues))
+	}
+	c := n.InChannels
+	if lift := n.Lift; lift != nil {
 		switch {
-		case lift.In != inChannels:
-			return nil, fmt.Errorf("redunet: the lift takes %d channels, the data has %d", lift.In, inChannels)
-		case lift.Dims != len(shape):
-			return nil, fmt.Errorf("redunet: a %d-D lift for %d-D signals", lift.Dims, len(shape))
+		case lift.In != n.InChannels:
+			return fmt.Errorf("redunet: the lift takes %d channels, the data has %d", lift.In, n.InChannels)
+		case lift.Dims != len(n.Shape):
+			return fmt.Errorf("redunet: a %d-D lift for %d-D signals", lift.Dims, len(n.Shape))
+		case lift.Out < 1 || lift.K < 1:
+			return fmt.Errorf("redunet: a lift of %d channels and kernel size %d", lift.Out, lift.K)
 		}
-		for _, v := range shape {
+		for _, v := range n.Shape {
 			if lift.K > v {
-				return nil, fmt.Errorf("redunet: the lift's %d-wide kernel is larger than the %v signals", lift.K, []int(shape))
+				return fmt.Errorf("redunet: the lift's %d-wide kernel is larger than the %v signals", lift.K, []int(n.Shape))
 			}
+		}
+		if err := checkKernels(lift); err != nil {
+			return err
 		}
 		c = lift.Out
 	}
-	return &Net{Params: p, Shape: slices.Clone(shape), InChannels: inChannels, C: c, K: k, Lift: lift}, nil
+	if n.C != c {
+		return fmt.Errorf("redunet: C = %d channels, the lift (or the input without one) gives %d", n.C, c)
+	}
+	if a := float64(n.C) / n.Params.EpsSq; !(a <= maxRateCoef) {
+		return errEpsSq(n.Params.EpsSq, n.C, 1)
+	}
+	return nil
+}
+
+// checkKernels reports a lift whose kernels are not Out×In×K^Dims finite
+// values, or whose absolute sum over one output channel is not finite: with
+// inputs scaled to a largest magnitude below 1 (as prepare does), that sum
+// bounds every lifted value, so the lift cannot overflow.
+func checkKernels(l *conv.Lift) error {
+	want, ok := mulBounded(l.Out, l.In)
+	for i := 0; i < l.Dims && ok; i++ {
+		want, ok = mulBounded(want, l.K)
+	}
+	if !ok || len(l.Kernels) != want {
+		return fmt.Errorf("redunet: the lift has %d kernel weights, want %d×%d×%d^%d", len(l.Kernels), l.Out, l.In, l.K, l.Dims)
+	}
+	per := want / l.Out
+	for o := 0; o < l.Out; o++ {
+		s := 0.0
+		for _, v := range l.Kernels[o*per : (o+1)*per] {
+			s += math.Abs(v)
+		}
+		if !(s <= math.MaxFloat64) {
+			return fmt.Errorf("redunet: the lift's kernels of output channel %d are not finite or sum to more than the largest float64", o)
+		}
+	}
+	return nil
 }
 
 // NewVectorNet returns an unbuilt vector net for d-dimensional samples and
@@ -123,7 +187,16 @@ func (n *Net) workers() int {
 // Prepare lifts (if the net has a lift) and normalises m samples of
 // InChannels×Shape values, returning m×C×Shape values: the input of the
 // first layer, which the evaluation protocol calls the raw (lifted) input.
-func (n *Net) Prepare(x []float64) ([]float64, error) { return n.prepare(x) }
+// Normalisation is scale-proof: a sample and any positive multiple of it
+// give the same result to rounding (the lift is positively homogeneous and
+// each sample is scaled by a power of two before it, exactly), and a zero
+// sample gives zeros.
+func (n *Net) Prepare(x []float64) ([]float64, error) {
+	if err := n.check(); err != nil {
+		return nil, err
+	}
+	return n.prepare(x)
+}
 
 func (n *Net) prepare(x []float64) ([]float64, error) {
 	per := n.SampleLen()
@@ -133,18 +206,48 @@ func (n *Net) prepare(x []float64) ([]float64, error) {
 	if err := checkFinite(x, per); err != nil {
 		return nil, err
 	}
-	var z []float64
-	if n.Lift != nil {
-		var err error
-		if z, err = n.Lift.Apply(nil, x, len(x)/per, n.Shape, n.workers()); err != nil {
+	if n.Lift == nil {
+		z := slices.Clone(x)
+		normalizeRows(z, per)
+		return z, nil
+	}
+	// Lift in chunks of about liftChunk values, each sample first scaled
+	// by the power of two of its largest magnitude.
+	m, out := len(x)/per, n.FeatureLen()
+	z := make([]float64, m*out)
+	nb := max(1, n.workers(), min(m, liftChunk/per))
+	buf := make([]float64, min(m, nb)*per)
+	for i0 := 0; i0 < m; i0 += nb {
+		cnt := min(nb, m-i0)
+		b := buf[:cnt*per]
+		copy(b, x[i0*per:(i0+cnt)*per])
+		for i := 0; i < cnt; i++ {
+			scaleToUnitMax(b[i*per : (i+1)*per])
+		}
+		if _, err := n.Lift.Apply(z[i0*out:(i0+cnt)*out], b, cnt, n.Shape, n.workers()); err != nil {
 			return nil, err
 		}
-	} else {
-		z = slices.Clone(x)
 	}
-	normalizeRows(z, n.FeatureLen())
+	probeHeap()
+	runtime.KeepAlive(buf)
+	normalizeRows(z, out)
 	return z, nil
 }
+
+// heapProbe, set only by TestMemoryEstimate, is called where the live heap
+// of a construction pass peaks (every factorisation with its scratch, the
+// prepared sets, the decoded features), so that the test can measure it.
+var heapProbe func()
+
+func probeHeap() {
+	if heapProbe != nil {
+		heapProbe()
+	}
+}
+
+// liftChunk bounds, in values, the scaled copy of the input that prepare
+// lifts at a time.
+const liftChunk = 1 << 20
 
 // LayerResult is what the construction pass records for one layer's output
 // on the training data.
@@ -256,6 +359,9 @@ func (n *Net) Build(ctx context.Context, x []float64, labels []int, opt BuildOpt
 	if opt.Workers > 0 {
 		n.Workers = opt.Workers
 	}
+	if err := n.check(); err != nil {
+		return nil, err
+	}
 	if err := n.checkLabelled(x, labels); err != nil {
 		return nil, err
 	}
@@ -345,6 +451,15 @@ func (n *Net) rerun(ctx context.Context, sets [][]float64) (*Trace, error) {
 	if n.TrainX == nil || len(n.Labels) == 0 {
 		return nil, fmt.Errorf("redunet: the net was built without BuildOptions.Keep; it cannot be applied again")
 	}
+	if err := n.check(); err != nil {
+		return nil, err
+	}
+	if err := n.checkLabelled(n.TrainX, n.Labels); err != nil {
+		return nil, err
+	}
+	if n.TrainInput != nil && len(n.TrainInput) != len(n.Labels)*n.FeatureLen() {
+		return nil, fmt.Errorf("redunet: TrainInput has %d values for %d samples of %d", len(n.TrainInput), len(n.Labels), n.FeatureLen())
+	}
 	if n.TrainInput == nil {
 		z, err := n.prepare(n.TrainX)
 		if err != nil {
@@ -382,6 +497,11 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		if el != nil && (i >= len(evalSets) || len(el)*per != len(evalSets[i])) {
 			return fmt.Errorf("redunet: %d labels for evaluation set %d", len(el), i)
 		}
+		for s, y := range el {
+			if y < 0 || y >= k {
+				return fmt.Errorf("redunet: evaluation set %d: label %d of sample %d is out of range 0..%d", i, y, s, k-1)
+			}
+		}
 	}
 	var t *conv.Transformer
 	if !n.realBins() {
@@ -395,6 +515,8 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 			return err
 		}
 		evals[i] = n.encodePrepared(ez, t)
+		probeHeap()
+		runtime.KeepAlive(ez)
 	}
 	classes := classRows(labels, k)
 	layer, err := n.factor(n.statistics(train, classes, true), p.Layers > 0)
@@ -434,6 +556,8 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		if err != nil {
 			return err
 		}
+		next.sc, next.sr = layer.sc, layer.sr // one forward scratch for the pass
+		probeHeap()
 		layer = next
 		if opt.noRates {
 			continue
@@ -462,5 +586,8 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 	for _, e := range evals {
 		tr.Eval = append(tr.Eval, n.decode(e, t))
 	}
+	probeHeap()
+	runtime.KeepAlive(train)
+	runtime.KeepAlive(evals)
 	return nil
 }

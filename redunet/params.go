@@ -13,7 +13,9 @@ type Params struct {
 	// Eta is the step size η of the gradient-ascent step of every layer.
 	Eta float64
 	// EpsSq is ε², the SQUARED distortion of the coding rate. It is what the
-	// authors' code calls "eps" (its flags say "eps squared"). Default 0.1.
+	// authors' code calls "eps" (its flags say "eps squared"). Default 0.1;
+	// at least 2^−500 (Validate) and, for a net of C channels, C·2^−500
+	// (NewNet), so that a = C/(m·ε²) ≤ 2^500 for every group.
 	EpsSq float64
 	// Lambda is λ, the sharpness of the soft class assignment
 	// π̂ = softmax(−λ·‖C_j z‖).
@@ -28,6 +30,12 @@ func DefaultParams(layers int) Params {
 	return Params{Eta: 0.5, EpsSq: 0.1, Lambda: 500, Layers: layers}
 }
 
+// minEpsSq is the smallest ε² Validate accepts: any net may meet a group
+// of one sample (a class with one predicted sample), whose rate
+// coefficient a = C/ε² ≥ 1/ε² must not exceed 2^500 (see maxRateCoef). A
+// net of C channels needs ε² ≥ C·2^−500, which NewNet and Build check.
+const minEpsSq = 0x1p-500
+
 // Validate reports every parameter that is out of range in one error that
 // names each ("redunet: eta (η) = 0, want a finite value > 0; …"); nil if
 // all are valid.
@@ -39,7 +47,7 @@ func (p Params) Validate() error {
 		}
 	}
 	check("eta (η)", p.Eta, p.Eta > 0, "a finite value > 0")
-	check("eps2 (ε²)", p.EpsSq, p.EpsSq > 0, "a finite value > 0")
+	check("eps2 (ε²)", p.EpsSq, p.EpsSq >= minEpsSq, "a finite value ≥ 2^-500 ≈ 3.05e-151 (a class of one sample of C channels has a = C/(m·ε²) = C/ε², which must stay below 2^500)")
 	check("lambda (λ)", p.Lambda, p.Lambda >= 0, "a finite value ≥ 0")
 	if p.Layers < 0 {
 		bad = append(bad, fmt.Sprintf("layers = %d, want ≥ 0", p.Layers))

@@ -51,7 +51,8 @@ func combineRates(ldAll float64, ldClass []float64, counts []int) Rates {
 }
 
 // softAssign is the step shared by every layer, vector or multichannel: from
-// the norms n_j = ‖C_j z‖ of one sample (clamped below at 1e-8) it computes
+// the norms n_j = ‖C_j z‖ of one sample (clamped below at 1e-8, and above
+// at the largest float64 so that a gap λ·Δn is never Inf − Inf) it computes
 // π̂ = softmax(−λ·n) and writes the coefficients of the update
 //
 //	z' = z + coef[0]·E z + Σ_j coef[j+1]·C_j z,   coef[0] = η,  coef[j+1] = −η·γ_j·π̂_j
@@ -63,7 +64,7 @@ func softAssign(coef, norms, gamma []float64, lambda, eta float64) int {
 	// exponentiating (the gaps λ·Δn are in the hundreds).
 	nmin := math.Inf(1)
 	for j, n := range norms {
-		n = math.Max(n, 1e-8)
+		n = min(math.Max(n, 1e-8), math.MaxFloat64)
 		norms[j] = n
 		nmin = math.Min(nmin, n)
 	}

@@ -171,6 +171,9 @@ func (n *Net) realBins() bool { return n.Shape.Len() == 1 }
 // Encode prepares m samples of InChannels×Shape values (lift, normalise)
 // and transforms them to the basis of the layers: stage (a)'s input.
 func (n *Net) Encode(x []float64) (*Batch, error) {
+	if err := n.check(); err != nil {
+		return nil, err
+	}
 	z, err := n.prepare(x)
 	if err != nil {
 		return nil, err
@@ -271,6 +274,9 @@ func (n *Net) checkBatch(b *Batch) error {
 // s. The operators are built in s's memory: s must not be used afterwards.
 // Every class needs at least one sample.
 func (n *Net) Factor(s *Stats) (*Layer, error) {
+	if err := n.Params.Validate(); err != nil {
+		return nil, err
+	}
 	for j, c := range s.Counts() {
 		if c == 0 {
 			return nil, fmt.Errorf("redunet: class %d has no training samples", j)
@@ -282,6 +288,9 @@ func (n *Net) Factor(s *Stats) (*Layer, error) {
 // Rates returns R, Rc and ΔR of the samples behind s under their labels,
 // without building operators (s is left as it was).
 func (n *Net) Rates(s *Stats) (Rates, error) {
+	if err := n.Params.Validate(); err != nil {
+		return Rates{}, err
+	}
 	l, err := n.factor(s, false)
 	if err != nil {
 		return Rates{}, err

@@ -136,6 +136,8 @@ func statistics[T scalar](k kernels[T], b *blocks[T], classes [][]int, fullBins,
 			}
 		}
 	})
+	probeHeap()
+	runtime.KeepAlive(scratch)
 	return st
 }
 

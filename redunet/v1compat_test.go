@@ -20,7 +20,7 @@ import (
 // 0 (conv2d, the same operations in the same order) when this test was
 // written.
 func TestModelVersion1(t *testing.T) {
-	test, err := datasets.LoadMNIST("../testdata/mnist", "test")
+	test, err := datasets.LoadMNIST(context.Background(), "../testdata/mnist", "test")
 	if err != nil {
 		t.Fatal(err)
 	}

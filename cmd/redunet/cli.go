@@ -7,6 +7,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"runtime/debug"
 	"sort"
 	"strings"
 
@@ -26,17 +27,21 @@ type command struct {
 	name    string
 	summary string
 	usage   string
-	// args is set for a command that takes arguments after its flags (such
-	// as files), which its run function reads with fs.Args().
+	// args is set for a command that takes arguments (such as files),
+	// which its run function reads from env.args. Flags may come before,
+	// between or after them; "--" ends the flags, for a file whose name
+	// starts with "-".
 	args bool
 	// flags registers the command's flags on fs and returns the function
 	// that runs it once they are parsed.
 	flags func(fs *flag.FlagSet) func(ctx context.Context, e *env) error
 }
 
-// env is what a command writes to.
+// env is what a command writes to, and the arguments it was given after
+// its flags (commands with args).
 type env struct {
 	stdout, stderr io.Writer
+	args           []string
 }
 
 // usageError marks an error as the user's misuse of the command line (exit
@@ -70,6 +75,9 @@ func lookup(name string) *command {
 // in-process.
 func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	e := &env{stdout: stdout, stderr: stderr}
+	// checkMemory may set a soft memory limit for the run; the next run
+	// (in tests, in the same process) starts from the one before.
+	defer debug.SetMemoryLimit(debug.SetMemoryLimit(-1))
 	if len(args) == 0 {
 		printHelp(stderr)
 		return exitUsage
@@ -100,11 +108,12 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	runner := c.flags(fs)
-	parseArgs := parse
+	var err error
 	if c.args {
-		parseArgs = parseFlags
+		e.args, err = parseInterspersed(fs, args[1:])
+	} else {
+		err = parse(fs, args[1:])
 	}
-	err := parseArgs(fs, args[1:])
 	if err == nil {
 		err = runner(ctx, e)
 	}
@@ -116,7 +125,9 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		fs.SetOutput(stdout)
 		fs.PrintDefaults()
 		return exitOK
-	case errors.Is(err, context.Canceled):
+	case errors.Is(err, context.Canceled) || ctx.Err() != nil:
+		// Whatever failed once the context was cancelled failed because
+		// of it.
 		fmt.Fprintf(stderr, "redunet %s: interrupted\n", c.name)
 		return exitFail
 	case errors.As(err, new(usageError)):
@@ -168,13 +179,42 @@ func parseFlags(fs *flag.FlagSet, args []string) error {
 	return nil
 }
 
+// parseInterspersed parses args into fs with flags anywhere among the
+// arguments, which it returns in order: "a -json b" is the flag -json and
+// the arguments a and b. Everything after "--" is an argument.
+func parseInterspersed(fs *flag.FlagSet, args []string) ([]string, error) {
+	var out []string
+	for {
+		if err := parseFlags(fs, args); err != nil {
+			return nil, err
+		}
+		rest := fs.Args()
+		if len(rest) == 0 {
+			return out, nil
+		}
+		if i := len(args) - len(rest) - 1; i >= 0 && args[i] == "--" {
+			return append(out, rest...), nil
+		}
+		out = append(out, rest[0])
+		args = rest[1:]
+	}
+}
+
 // paramFlags registers the ReduNet hyper-parameters: η, ε² (the squared
 // distortion, which the reference code calls "eps"), λ and the layers.
 func paramFlags(fs *flag.FlagSet, p *redunet.Params) {
 	fs.Float64Var(&p.Eta, "eta", 0.5, "step size η of every layer")
 	fs.Float64Var(&p.EpsSq, "eps2", 0.1, "ε², the SQUARED distortion (the reference code's \"eps\")")
 	fs.Float64Var(&p.Lambda, "lambda", 500, "λ, sharpness of the soft class assignment")
-	fs.IntVar(&p.Layers, "layers", 20, "number of layers L")
+	fs.IntVar(&p.Layers, "layers", 20, "number of layers L, 0 to 100000")
+}
+
+// checkParams validates the hyper-parameters as usage errors.
+func checkParams(p redunet.Params) error {
+	if err := p.Validate(); err != nil {
+		return usageError{err}
+	}
+	return checkRange("layers", p.Layers, 0, maxLayers)
 }
 
 // writeJSON writes v as indented JSON.

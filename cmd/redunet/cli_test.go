@@ -169,18 +169,21 @@ func TestBadInput(t *testing.T) {
 		{"bad flag", []string{"train", "-nonsense"}, 2, "nonsense"},
 		{"bad arch", []string{"train", "-data", fixture, "-arch", "mlp"}, 2, "mlp"},
 		{"bad classes", []string{"train", "-data", fixture, "-classes", "9-3"}, 2, "9-3"},
-		{"class out of range", []string{"train", "-data", fixture, "-classes", "0,12", "-layers", "1"}, 1, "12"},
+		// A class that is not in the data, an unknown source and a kernel
+		// larger than the images were exit 1; the issue "Hostile input"
+		// makes them the usage errors they are (exit 2).
+		{"class out of range", []string{"train", "-data", fixture, "-classes", "0,12", "-layers", "1"}, 2, "12"},
 		{"too few per class", []string{"train", "-data", fixture, "-classes", "0,1", "-train-per-class", "90", "-layers", "1"}, 1, "class"},
 		{"truncated IDX", []string{"train", "-data", "mnist:" + truncated, "-layers", "1"}, 1, "train-images-idx3-ubyte"},
 		{"wrong magic", []string{"train", "-data", "mnist:" + badMagic, "-layers", "1"}, 1, "train-labels-idx1-ubyte"},
 		{"count mismatch", []string{"train", "-data", "mnist:" + mismatch, "-layers", "1"}, 1, "99"},
 		{"missing dir", []string{"train", "-data", "mnist:" + filepath.Join(dir, "nope"), "-layers", "1"}, 1, "nope"},
-		{"unknown source", []string{"train", "-data", "imagenet", "-layers", "1"}, 1, "imagenet"},
+		{"unknown source", []string{"train", "-data", "imagenet", "-layers", "1"}, 2, "imagenet"},
 		{"model cut in half", []string{"eval", "-model", half}, 1, "half.rdn"},
 		{"model missing", []string{"eval", "-model", filepath.Join(dir, "none.rdn")}, 1, "none.rdn"},
 		{"no model flag", []string{"eval"}, 2, "-model"},
 		{"zero channels", []string{"train", "-data", fixture, "-arch", "conv2d", "-channels", "0"}, 2, "-channels 0"},
-		{"kernel larger than the image", []string{"train", "-data", fixture, "-arch", "conv2d", "-kernel", "40", "-layers", "1", "-train-per-class", "2"}, 1, "larger than"},
+		{"kernel larger than the image", []string{"train", "-data", fixture, "-arch", "conv2d", "-kernel", "40", "-layers", "1", "-train-per-class", "2"}, 2, "larger than"},
 		{"conv1d on 3-channel data", []string{"train", "-data", fixture, "-arch", "conv1d", "-radii", "0"}, 2, "-radii 0"},
 		{"shifts without test", []string{"train", "-data", fixture, "-shifts", "all"}, 2, "-test-per-class"},
 	} {

@@ -3,18 +3,16 @@ package main
 import (
 	"bufio"
 	"context"
-	"errors"
+	"encoding/binary"
 	"flag"
 	"fmt"
 	"io"
-	"io/fs"
-	"os"
+	"math"
 	"path/filepath"
 	"strconv"
 	"strings"
 
-	"github.com/redunet-go/redunet/datasets"
-	"github.com/redunet-go/redunet/redunet"
+	"github.com/redunet-go/redunet/experiment"
 )
 
 var featuresCmd = &command{
@@ -33,8 +31,9 @@ for conv1d/conv2d models, lifted), the "raw" features of the evaluation.
 
 The labels go beside it, OUT.labels.npy or OUT.labels.csv, as positions in the
 list of classes that the summary prints (the model's own labels unless
--classes is given). Both files are written atomically; existing files are not
-overwritten without -force.
+-classes is given). Both files are written atomically, and neither if the
+command fails or is interrupted; existing files are not overwritten without
+-force, and never the command's input files.
 
 Examples:
   redunet features -model model.rdn -o test.npy
@@ -70,17 +69,21 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		force     bool
 		workers   int
 		jsonOut   bool
+		imgFlags  imageFlags
+		lim       memLimit
 	)
 	fs.StringVar(&modelPath, "model", "", "model file written by 'redunet train' (required)")
 	fs.StringVar(&source, "data", "", "data source (default: the one the model was trained on)")
-	fs.StringVar(&split, "split", "test", "split of the data: test or train")
+	fs.StringVar(&split, "split", "test", "split of the data: test or train (for a folder or .npy, which have no test split, the test samples of the model's data are the ones after its training samples)")
 	fs.IntVar(&perClass, "per-class", 0, "samples per class: the first N of each class (0: all)")
-	fs.StringVar(&classes, "classes", "", "classes of the data to use, e.g. 0-9 or 0,1 (default: the model's classes)")
+	fs.StringVar(&classes, "classes", "", "classes of the data to use (default: the model's classes), "+classesHelp)
 	fs.StringVar(&out, "o", "", "output file, .npy or .csv (required); the labels go to OUT.labels.npy or OUT.labels.csv")
 	fs.BoolVar(&raw, "raw", false, "write the network's normalised (lifted) input instead of its features")
 	fs.BoolVar(&force, "force", false, "overwrite existing output files")
-	fs.IntVar(&workers, "workers", 0, "goroutines (0: all cores); results do not depend on it")
+	registerWorkers(fs, &workers)
 	fs.BoolVar(&jsonOut, "json", false, "print a JSON summary instead of a line")
+	imgFlags.register(fs)
+	registerMemLimit(fs, &lim)
 	return func(ctx context.Context, e *env) error {
 		if modelPath == "" {
 			return usagef("-model is required")
@@ -98,27 +101,63 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if perClass < 0 {
 			return usagef("-per-class %d: want ≥ 0", perClass)
 		}
-		var ids []int
-		if classes != "" {
-			var err error
-			if ids, err = datasets.ParseClasses(classes); err != nil {
-				return usageError{err}
+		if err := checkWorkers(workers); err != nil {
+			return err
+		}
+		if source != "" {
+			if err := checkSource("-data", source); err != nil {
+				return err
 			}
 		}
+		if err := checkClassSyntax(classes); err != nil {
+			return err
+		}
+		set := map[string]bool{}
+		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
 		labelsOut := strings.TrimSuffix(out, filepath.Ext(out)) + ".labels" + ext
-		if err := checkOutputs(force, out, labelsOut); err != nil {
+		in := inputs{files: []string{modelPath}}
+		in.addSource(source)
+		check := func() error {
+			if err := sameTargets(out, labelsOut); err != nil {
+				return err
+			}
+			for _, p := range []string{out, labelsOut} {
+				if err := checkOutput(p, "-o", force, nil, &in); err != nil {
+					return err
+				}
+			}
+			return nil
+		}
+		if err := check(); err != nil {
 			return err
 		}
 
-		m, err := redunet.LoadModel(modelPath)
+		m, err := loadModel(ctx, modelPath, lim)
 		if err != nil {
 			return err
 		}
-		s, source, err := modelData(ctx, e, m, source, split, ids, perClass, 0)
+		src := source
+		if src == "" {
+			// The model's data are inputs too.
+			src = m.Meta["data"]
+			in.addSource(src)
+			if err := check(); err != nil {
+				return err
+			}
+		}
+		_, pre := experiment.ForModel(m)
+		img, err := modelImageOptions(m, pre, &imgFlags, src, set)
+		if err != nil {
+			return err
+		}
+		s, source, err := modelData(ctx, e, m, dataRequest{source: source, split: split, classes: classes, perClass: perClass, img: img})
 		if err != nil {
 			return err
 		}
 		m.Net.Workers = workers
+		if err := checkMemory(protocolMemory(m.Net, len(m.Net.Labels), []int{s.Len()}, 0), lim, "computing the features"); err != nil {
+			return err
+		}
 		var feat []float64
 		if raw {
 			// The network's input: the samples normalised (and lifted).
@@ -132,6 +171,9 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			}
 			feat = feats[0]
 		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
 		n := s.Len()
 		if n == 0 || len(feat) == 0 {
 			return fmt.Errorf("%s: no samples", s.Name)
@@ -141,9 +183,9 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		for i, y := range s.Labels {
 			labels[i] = float64(y)
 		}
-		err = writeOutputs([]outputFile{
-			{out, func(p string) error { return writeMatrix(p, ext, feat, n, dim) }},
-			{labelsOut, func(p string) error { return writeMatrix(p, ext, labels, n, 1) }},
+		err = writeOutputs(ctx, []outputFile{
+			{out, func(w io.Writer) error { return writeMatrix(w, ext, feat, n, dim) }},
+			{labelsOut, func(w io.Writer) error { return writeMatrix(w, ext, labels, n, 1) }},
 		})
 		if err != nil {
 			return err
@@ -162,94 +204,53 @@ func featuresFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	}
 }
 
-// checkOutputs refuses to go on, unless force, if one of the output files
-// exists, and in any case if the folder one is to go into does not.
-func checkOutputs(force bool, paths ...string) error {
-	for _, p := range paths {
-		if fi, err := os.Stat(filepath.Dir(p)); err != nil {
-			return fmt.Errorf("cannot write %s: %w", p, err)
-		} else if !fi.IsDir() {
-			return fmt.Errorf("cannot write %s: %s is not a folder", p, filepath.Dir(p))
-		}
-		fi, err := os.Stat(p)
-		switch {
-		case err == nil && fi.IsDir():
-			return fmt.Errorf("cannot write %s: it is a folder", p)
-		case err == nil && !force:
-			return fmt.Errorf("%s exists (use -force to overwrite it)", p)
-		case err != nil && !errors.Is(err, fs.ErrNotExist):
-			return fmt.Errorf("cannot write %s: %w", p, err)
-		}
-	}
-	return nil
-}
-
-// outputFile is a file to write: its path and a function that writes it
-// whole to the path it is given.
-type outputFile struct {
-	path  string
-	write func(path string) error
-}
-
-// writeOutputs writes every file to a temporary file beside it and, once all
-// are written, renames them into place, so that a failure leaves none of
-// them written or changed, and the files belong together.
-func writeOutputs(files []outputFile) (err error) {
-	tmps := make([]string, 0, len(files))
-	defer func() {
-		if err != nil {
-			for _, t := range tmps {
-				os.Remove(t)
-			}
-		}
-	}()
-	for _, f := range files {
-		t, err := os.CreateTemp(filepath.Dir(f.path), "."+filepath.Base(f.path)+".tmp-*")
-		if err != nil {
-			return fmt.Errorf("writing %s: %w", f.path, err)
-		}
-		tmps = append(tmps, t.Name())
-		t.Close()
-		if err := f.write(t.Name()); err != nil {
-			return fmt.Errorf("writing %s: %w", f.path, err)
-		}
-	}
-	for i, f := range files {
-		if err := os.Rename(tmps[i], f.path); err != nil {
-			return fmt.Errorf("writing %s: %w", f.path, err)
-		}
-	}
-	return nil
-}
-
-// writeMatrix writes the m×n matrix x to path: an .npy file of float64
-// (shape [m, n], or [m] if n is 1), or with ext ".csv" m lines of n
+// writeMatrix writes the m×n matrix x to w: as a .npy file of float64
+// (shape [m, n], or [m] if n is 1), or with ext ".csv" as m lines of n
 // comma-separated values formatted as %.9g.
-func writeMatrix(path, ext string, x []float64, m, n int) error {
+func writeMatrix(w io.Writer, ext string, x []float64, m, n int) error {
 	if ext == ".npy" {
 		shape := []int{m, n}
 		if n == 1 {
 			shape = shape[:1]
 		}
-		return datasets.WriteNPY(path, x, shape, false)
+		return writeNPY(w, x, shape)
 	}
-	f, err := os.OpenFile(path, os.O_WRONLY|os.O_TRUNC, 0)
-	if err != nil {
-		return err
+	return writeCSV(w, x, n)
+}
+
+// writeNPY writes x, of the given shape, as a version 1.0 .npy file of
+// little-endian float64 in C order (the format datasets.WriteNPY writes,
+// here to a writer, so that it goes through the command's temporary files
+// and stops when the command is interrupted).
+func writeNPY(w io.Writer, x []float64, shape []int) error {
+	dims := make([]string, len(shape))
+	for i, d := range shape {
+		dims[i] = strconv.Itoa(d)
 	}
-	if err := writeCSV(f, x, n); err != nil {
-		f.Close()
-		return err
+	tuple := strings.Join(dims, ", ")
+	if len(shape) == 1 {
+		tuple += ","
 	}
-	if err := f.Chmod(0o644); err != nil {
-		f.Close()
-		return err
+	header := fmt.Sprintf("{'descr': '<f8', 'fortran_order': False, 'shape': (%s), }", tuple)
+	// Magic (6), version (2), header length (2), header padded with spaces
+	// and ended by a newline to a multiple of 64 bytes.
+	total := 10 + len(header) + 1
+	header += strings.Repeat(" ", (64-total%64)%64) + "\n"
+	if len(header) > 65535 {
+		return fmt.Errorf("npy header of %d bytes is too long", len(header))
 	}
-	if err := f.Sync(); err != nil {
-		f.Close()
-		return err
+	bw := bufio.NewWriterSize(w, 1<<16)
+	bw.WriteString("\x93NUMPY\x01\x00")
+	bw.Write([]byte{byte(len(header)), byte(len(header) >> 8)})
+	bw.WriteString(header)
+	var b [8]byte
+	for _, v := range x {
+		binary.LittleEndian.PutUint64(b[:], math.Float64bits(v))
+		if _, err := bw.Write(b[:]); err != nil {
+			return err
+		}
 	}
-	return f.Close()
+	return bw.Flush()
 }
 
 // writeCSV writes the rows of x, n values each, as lines of comma-separated

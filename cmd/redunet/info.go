@@ -75,12 +75,14 @@ type infoReport struct {
 func infoFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	var jsonOut bool
 	fs.BoolVar(&jsonOut, "json", false, "print a JSON description instead of lines of text")
-	return func(_ context.Context, e *env) error {
-		if fs.NArg() != 1 {
-			return usagef("want one model file, have %d arguments", fs.NArg())
+	var lim memLimit
+	registerMemLimit(fs, &lim)
+	return func(ctx context.Context, e *env) error {
+		if len(e.args) != 1 {
+			return usagef("want one model file, have %d arguments", len(e.args))
 		}
-		path := fs.Arg(0)
-		m, err := redunet.LoadModel(path)
+		path := e.args[0]
+		m, err := loadModel(ctx, path, lim)
 		if err != nil {
 			return err
 		}

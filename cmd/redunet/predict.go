@@ -27,8 +27,10 @@ each file it prints the class with the largest π̂ of the last layer
 (ReduNet's own classifier) and that π̂, its confidence; -json adds the three
 most likely classes.
 
-A file that cannot be decoded is reported on stderr and the others are still
-classified; the exit status is then 1.
+A file that cannot be read or decoded (not an image, damaged, not a regular
+file, an image of more than -max-pixels pixels) is reported on stderr and the
+others are still classified; the exit status is then 1. Flags may also follow
+the files; a file whose name starts with "-" goes after "--".
 
 Example:
   redunet predict -model model.rdn digit1.png digit2.jpg
@@ -73,19 +75,29 @@ func predictFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		modelPath string
 		workers   int
 		jsonOut   bool
+		maxPixels int
+		lim       memLimit
 	)
 	fs.StringVar(&modelPath, "model", "", "model file written by 'redunet train' (required)")
-	fs.IntVar(&workers, "workers", 0, "goroutines (0: all cores); results do not depend on it")
+	registerWorkers(fs, &workers)
 	fs.BoolVar(&jsonOut, "json", false, "print a JSON report, with the three most likely classes of each file")
+	fs.IntVar(&maxPixels, "max-pixels", 0, "refuse to decode an image of more than N pixels, such as a decompression bomb (0: the default bound)")
+	registerMemLimit(fs, &lim)
 	return func(ctx context.Context, e *env) error {
-		files := fs.Args()
+		files := e.args
 		if modelPath == "" {
 			return usagef("-model is required")
 		}
 		if len(files) == 0 {
 			return usagef("no image files")
 		}
-		m, err := redunet.LoadModel(modelPath)
+		if err := checkWorkers(workers); err != nil {
+			return err
+		}
+		if maxPixels < 0 {
+			return usagef("-max-pixels %d: want ≥ 0", maxPixels)
+		}
+		m, err := loadModel(ctx, modelPath, lim)
 		if err != nil {
 			return err
 		}
@@ -93,6 +105,10 @@ func predictFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		c, h, w, err := imageInput(m, pre)
 		if err != nil {
 			return fmt.Errorf("model %s: %w", modelPath, err)
+		}
+		m.Net.Workers = workers
+		if err := checkMemory(estimateMemory(m.Net, len(m.Net.Labels), len(files)), lim, "classifying "+fmt.Sprint(len(files))+" images"); err != nil {
+			return err
 		}
 
 		rep := predictReport{Model: modelPath}
@@ -102,7 +118,10 @@ func predictFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			if err := ctx.Err(); err != nil {
 				return err
 			}
-			x, err := datasets.LoadImage(f, w, h, c == 1)
+			x, err := loadImage(ctx, f, imageOptions{w: w, h: h, gray: c == 1, maxPixels: maxPixels})
+			if err := ctx.Err(); err != nil {
+				return err
+			}
 			if err != nil {
 				fmt.Fprintf(e.stderr, "redunet predict: %v\n", err)
 				rep.Errors = append(rep.Errors, fileError{f, err.Error()})
@@ -119,7 +138,6 @@ func predictFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			if fmt.Sprint(s.Shape) != fmt.Sprint(m.InputShape) {
 				return fmt.Errorf("the images have shape %v; the model %s takes %v", s.Shape, modelPath, m.InputShape)
 			}
-			m.Net.Workers = workers
 			_, yhat, pi, err := m.Net.Predict(ctx, s.X)
 			if err != nil {
 				return err

@@ -6,10 +6,10 @@ import (
 	"flag"
 	"fmt"
 	"io"
-	"os"
 	"strings"
 	"time"
 
+	"github.com/redunet-go/redunet/datasets"
 	"github.com/redunet-go/redunet/experiment"
 )
 
@@ -22,7 +22,8 @@ var reproCmd = &command{
 Runs one of the paper's experiments and writes report.md, results.json and
 PNG figures into -out. -scale paper runs the paper's configuration; the
 default -scale small finishes in about two minutes on a 2-core machine and
-shows the same effect.
+shows the same effect. If the run fails or is interrupted, what it made in
+-out is removed.
 
 Experiments:
 ` + reproList() + `
@@ -46,22 +47,28 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	var (
 		scale, out, source string
 		workers            int
-		quiet              bool
+		quiet, force       bool
 		seed               uint64
+		lim                memLimit
 	)
 	fs.StringVar(&scale, "scale", "small", "small (about two minutes on 2 cores) or paper (the paper's configuration)")
-	fs.StringVar(&out, "out", "", "directory for report.md, results.json and the figures (default repro-NAME)")
+	fs.StringVar(&out, "out", "", "directory for report.md, results.json and the figures (default repro-NAME); made if needed, and removed again if the run fails")
 	fs.StringVar(&source, "data", "", "data source for the MNIST and CIFAR experiments (default mnist; cifar10 needs cifar10:DIR or folder:DIR)")
-	fs.IntVar(&workers, "workers", 0, "goroutines (0: all cores)")
+	registerWorkers(fs, &workers)
 	fs.Uint64Var(&seed, "seed", 1, "seed of the lift kernels and the synthetic data")
 	fs.BoolVar(&quiet, "q", false, "print nothing but errors")
+	fs.BoolVar(&force, "force", false, "replace files in -out that are not a report's (report.md, results.json, the figures)")
+	registerMemLimit(fs, &lim)
 	return func(ctx context.Context, e *env) error {
-		args := fs.Args()
+		args := e.args
 		if len(args) != 1 {
 			return usagef("want one experiment name; the experiments are:\n%s", reproList())
 		}
 		if scale != experiment.Small && scale != experiment.Paper {
 			return usagef("-scale %q: want small or paper", scale)
+		}
+		if err := checkWorkers(workers); err != nil {
+			return err
 		}
 		cfg, err := experiment.Lookup(args[0], scale)
 		if errors.Is(err, experiment.ErrUnknown) {
@@ -82,12 +89,19 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if cfg.Data == "" {
 			return usagef("%s needs -data: cifar10:DIR (the CIFAR-10 binary version) or folder:DIR (one sub-folder per class)", cfg.Name)
 		}
-		if err := os.MkdirAll(out, 0o755); err != nil {
+		if err := checkSource("-data", cfg.Data); err != nil {
+			return err
+		}
+		var in inputs
+		in.addSource(cfg.Data)
+		if err := checkReportDir(out, "-out", force, &in); err != nil {
 			return err
 		}
 		t0 := time.Now()
-		train, test, err := experiment.Load(ctx, cfg, seed)
-		if err != nil {
+		train, test, err := withContext2(ctx, func() (*datasets.Set, *datasets.Set, error) { return experiment.Load(ctx, cfg, seed) })
+		if errors.Is(err, experiment.ErrClasses) || errors.Is(err, experiment.ErrNoTestSamples) {
+			return usageError{err}
+		} else if err != nil {
 			return err
 		}
 		d, err := experiment.Prepare(cfg.Layout(), train)
@@ -95,6 +109,18 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		if err := d.AddTest(test); err != nil {
+			return err
+		}
+		nShifts := 0
+		if cfg.Shifts {
+			nShifts = shiftSetLen(d, 10)
+		}
+		net, err := experiment.NewNet(cfg, d, seed)
+		if err != nil {
+			return err
+		}
+		net.Workers = workers
+		if err := checkMemory(runMemory(net, d, nShifts, true), lim, cfg.Name+" at the "+scale+" scale"); err != nil {
 			return err
 		}
 		if cfg.Shifts {
@@ -128,10 +154,23 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		rep.Input, rep.Layers, rep.Accuracy, rep.Samples = res.Input, res.Layers, res.Accuracy, res.Samples()
 		fmt.Fprintln(w)
 		printAccuracy(w, res.Accuracy)
-		if err := experiment.SaveReport(out, &rep, res, t0); err != nil {
+		if err := experiment.SaveReport(ctx, out, &rep, res, t0); err != nil {
 			return err
 		}
 		fmt.Fprintf(w, "\nwrote %s/report.md, results.json and %d figures in %.1f s\n", out, len(rep.Figures), rep.Seconds["total"])
 		return nil
 	}
+}
+
+// withContext2 is withContext for a function of two results.
+func withContext2[T, U any](ctx context.Context, f func() (T, U, error)) (T, U, error) {
+	type pair struct {
+		t T
+		u U
+	}
+	p, err := withContext(ctx, func() (pair, error) {
+		t, u, err := f()
+		return pair{t, u}, err
+	})
+	return p.t, p.u, err
 }

@@ -51,7 +51,7 @@ func trainToolModels(t *testing.T, dir string) map[string]string {
 // classes from the split of the fixture, laid out as the model takes them.
 func fixtureData(t *testing.T, m *redunet.Model, split string, perClass int) *datasets.Set {
 	t.Helper()
-	s, _, err := modelData(context.Background(), &env{stdout: io.Discard, stderr: io.Discard}, m, fixture, split, nil, perClass, 0)
+	s, _, err := modelData(context.Background(), &env{stdout: io.Discard, stderr: io.Discard}, m, dataRequest{source: fixture, split: split, perClass: perClass})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -467,7 +467,9 @@ func testToolErrors(t *testing.T, model string) {
 		{[]string{"features", "-model", model, "-o", filepath.Join(dir, "f.txt")}, 2, []string{"f.txt", ".npy or .csv"}},
 		{[]string{"features", "-model", model, "-o", filepath.Join(dir, "f")}, 2, []string{"unknown extension"}},
 		{[]string{"features", "-model", model, "-o", out, "-per-class", "1000"}, 1, []string{"class"}},
-		{[]string{"features", "-model", model, "-o", out, "-classes", "12"}, 1, []string{"12"}},
+		// A class not in the data was exit 1; it is a usage error (exit 2)
+		// since the issue "Hostile input".
+		{[]string{"features", "-model", model, "-o", out, "-classes", "12"}, 2, []string{"12"}},
 		{[]string{"features", "-model", model, "-o", out, "-classes", "x"}, 2, nil},
 		{[]string{"features", "-model", model, "-o", out, "-split", "val"}, 2, []string{"val"}},
 		{[]string{"features", "-model", model, "-o", out, "-per-class", "-1"}, 2, nil},

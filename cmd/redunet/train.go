@@ -2,13 +2,17 @@ package main
 
 import (
 	"context"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
+	"github.com/redunet-go/redunet/datasets"
 	"github.com/redunet-go/redunet/experiment"
+	"github.com/redunet-go/redunet/internal/atomicfile"
 	"github.com/redunet-go/redunet/redunet"
 )
 
@@ -62,30 +66,34 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		shiftPer     int
 		shiftedTrain bool
 		out          string
+		force        bool
 		reportDir    string
 		float32      bool
 		jsonOut      bool
 		quiet        bool
 		rank, knnK   int
+		lim          memLimit
 	)
 	data.register(fs, "mnist")
 	fs.IntVar(&trainPer, "train-per-class", 100, "training samples per class: the first N of each class in file order (0: all)")
-	fs.IntVar(&testPer, "test-per-class", 0, "also evaluate on the first N test samples per class (0: no evaluation; -1: all)")
+	fs.IntVar(&testPer, "test-per-class", 0, "also evaluate on the first N test samples per class (0: no evaluation; -1: all); for a folder or .npy, which have no test split, the N after the training ones")
 	fs.StringVar(&shifts, "shifts", "none", "with -test-per-class: also evaluate on the all-shifts test set (all) or not (none)")
-	fs.IntVar(&shiftPer, "shift-per-class", 10, "test samples per class that the all-shifts set shifts")
-	fs.BoolVar(&shiftedTrain, "shifted-train", false, "with -shifts all: also fit the classifiers on every training sample at every shift (16× or 20× the training set; slow for large sets) and report the all-shifts set against them as shifts*")
+	fs.IntVar(&shiftPer, "shift-per-class", 10, "test samples per class that the all-shifts set shifts (-1: all)")
+	fs.BoolVar(&shiftedTrain, "shifted-train", false, "with -shifts all and a conv architecture: also fit the classifiers on every training sample at every shift (16× or 20× the training set; slow for large sets) and report the all-shifts set against them as shifts*")
 	af.register(fs)
 	paramFlags(fs, &p)
-	fs.StringVar(&out, "o", "", "save the model to this file (written atomically)")
+	fs.StringVar(&out, "o", "", "save the model to this file (written atomically; an existing file is replaced only if it is a ReduNet model, or with -force)")
+	fs.BoolVar(&force, "force", false, "replace an existing -o file that is not a ReduNet model, or -report files that are not a report's")
 	fs.StringVar(&reportDir, "report", "", "also write report.md, results.json and PNG figures (rates per layer, similarity heatmaps and histograms, accuracy) into this directory")
 	fs.BoolVar(&float32, "float32", false, "store the model in single precision (half the size)")
 	fs.BoolVar(&jsonOut, "json", false, "print a JSON report instead of tables")
 	fs.BoolVar(&quiet, "q", false, "print nothing but errors (and the -json report)")
 	fs.IntVar(&rank, "rank", 10, "subspace rank r of the nearest-subspace classifier")
 	fs.IntVar(&knnK, "k", 5, "neighbours of the k-NN classifier")
+	registerMemLimit(fs, &lim)
 	return func(ctx context.Context, e *env) error {
-		if err := p.Validate(); err != nil {
-			return usageError{err}
+		if err := checkParams(p); err != nil {
+			return err
 		}
 		set := map[string]bool{}
 		fs.Visit(func(f *flag.Flag) { set[f.Name] = true })
@@ -98,12 +106,57 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if trainPer < 0 {
 			return usagef("-train-per-class %d: want ≥ 0", trainPer)
 		}
+		if testPer < -1 {
+			return usagef("-test-per-class %d: want ≥ 0, or -1 for all", testPer)
+		}
+		if shiftPer < -1 || shiftPer == 0 {
+			return usagef("-shift-per-class %d: want ≥ 1, or -1 for all", shiftPer)
+		}
 		if shifts != "none" && shifts != "all" {
 			return usagef("-shifts %q: want all or none", shifts)
 		}
 		if shifts == "all" && testPer == 0 {
 			return usagef("-shifts all needs -test-per-class")
 		}
+		if shiftedTrain && shifts != "all" {
+			return usagef("-shifted-train needs -shifts all")
+		}
+		if shiftedTrain && af.arch == "vector" {
+			return usagef("-shifted-train: the shifts* protocol needs a convolutional architecture (-arch conv1d, conv2d or conv3d); a vector ReduNet is not shift-equivariant")
+		}
+		if err := checkSource("-data", data.source); err != nil {
+			return err
+		}
+		if err := checkClassSyntax(data.classes); err != nil {
+			return err
+		}
+		img, err := data.img.options(data.source, set)
+		if err != nil {
+			return err
+		}
+		skip := 0
+		if testPer != 0 {
+			if skip, err = experiment.TestOffset(data.source, trainPer); errors.Is(err, experiment.ErrNoTestSamples) {
+				return usagef("-train-per-class 0 takes every sample of %s, which has no separate test split: no test samples are left for -test-per-class "+
+					"(give -train-per-class N: the test samples are the ones after the first N of each class)", data.source)
+			} else if err != nil {
+				return err
+			}
+		}
+		// Where the results go is checked before any work.
+		var in inputs
+		in.addSource(data.source)
+		if out != "" {
+			if err := checkOutput(out, "-o", force, modelFile, &in); err != nil {
+				return err
+			}
+		}
+		if reportDir != "" {
+			if err := checkReportDir(reportDir, "-report", force, &in); err != nil {
+				return err
+			}
+		}
+
 		var w io.Writer = e.stdout
 		if jsonOut || quiet {
 			w = io.Discard
@@ -121,23 +174,22 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		t0 := time.Now()
 		spin := newProgress(e, quiet || jsonOut, -1, "loading data")
 		defer spin.Done()
-		train, err := data.load(ctx, "train", trainPer, 0)
+		train, err := data.load(ctx, e, "train", trainPer, 0, "-train-per-class", img)
 		if err != nil {
 			return err
 		}
-		reportSkipped(e, train)
 		d, err := experiment.Prepare(af.layout(), train)
 		if err != nil {
 			return err
 		}
 		train = d.Train
+		if err := af.checkKernel(d.Layout, train.Shape); err != nil {
+			return err
+		}
 		rep.Classes, rep.InputShape, rep.TrainSamples = train.Classes, train.Shape, train.Len()
+		nShifts := 0
 		if testPer != 0 {
-			skip := 0
-			if experiment.SingleSplit(data.source) {
-				skip = trainPer // the test samples follow the training samples
-			}
-			ts, err := data.load(ctx, "test", max(testPer, 0), skip)
+			ts, err := data.load(ctx, e, "test", max(testPer, 0), skip, "-test-per-class", img)
 			if err != nil {
 				return err
 			}
@@ -146,11 +198,24 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			}
 			rep.TestSamples = d.Evals[0].Len()
 			if shifts == "all" {
-				if err := addShifts(d, shiftPer); err != nil {
-					return err
-				}
-				rep.ShiftSamples = d.Evals[1].Len()
+				nShifts = shiftSetLen(d, shiftPer)
 			}
+		}
+		// The run's peak memory, before it is spent (the all-shifts set
+		// included).
+		net, err := experiment.NewNet(cfg, d, af.seed)
+		if err != nil {
+			return err
+		}
+		net.Workers = af.workers
+		if err := checkMemory(runMemory(net, d, nShifts, shiftedTrain), lim, "this run"); err != nil {
+			return err
+		}
+		if shifts == "all" {
+			if err := addShifts(d, shiftPer); err != nil {
+				return err
+			}
+			rep.ShiftSamples = d.Evals[1].Len()
 		}
 		spin.Done()
 		rep.Seconds["load"] = time.Since(t0).Seconds()
@@ -168,6 +233,9 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 
 		meta := map[string]string{"arch": af.arch, "data": data.source, "classes": data.classes, "train_per_class": fmt.Sprint(trainPer),
 			"created": time.Now().UTC().Format(time.RFC3339)}
+		if a := absSource(data.source); a != data.source {
+			meta["data_abs"] = a
+		}
 		opt := experiment.Options{Seed: af.seed, Workers: af.workers, EvalRates: reportDir != "",
 			ShiftedTrain: shiftedTrain, Neighbours: knnK, Meta: meta}
 		done := watchRun(e, quiet || jsonOut, w, p.Layers, &opt)
@@ -182,7 +250,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		if out != "" {
 			t2 := time.Now()
-			if err := res.Model.Save(out, redunet.SaveOptions{Float32: float32}); err != nil {
+			if err := saveModel(ctx, res.Model, out, redunet.SaveOptions{Float32: float32}); err != nil {
 				return err
 			}
 			rep.Model = out
@@ -199,7 +267,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			// The report shares the timings, which saving it completes.
 			rr := &experiment.Report{Config: cfg, Scale: "custom", Data: data.source, Input: res.Input, Layers: res.Layers,
 				Accuracy: res.Accuracy, Seconds: rep.Seconds, Samples: res.Samples(), Workers: af.workers}
-			if err := experiment.SaveReport(reportDir, rr, res, t0); err != nil {
+			if err := experiment.SaveReport(ctx, reportDir, rr, res, t0); err != nil {
 				return err
 			}
 			fmt.Fprintf(w, "wrote %s/report.md, results.json and %d figures\n", reportDir, len(rr.Figures))
@@ -211,4 +279,23 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		return nil
 	}
+}
+
+// saveModel writes a model to path atomically (internal/atomicfile: through
+// a link to its target, keeping a replaced file's permission bits), giving
+// up, with nothing written, when ctx is done.
+func saveModel(ctx context.Context, m *redunet.Model, path string, opt redunet.SaveOptions) error {
+	return atomicfile.WriteContext(ctx, path, func(w io.Writer) error { return m.Write(w, opt) })
+}
+
+// checkClassSyntax refuses, before the data are read, a -classes list that
+// no data could take (a reversed range, an empty item).
+func checkClassSyntax(spec string) error {
+	if strings.TrimSpace(spec) == "" {
+		return nil
+	}
+	if _, err := experiment.ClassIDs(&datasets.Set{Name: "-classes"}, spec); err != nil && !errors.Is(err, experiment.ErrClasses) {
+		return usagef("-classes %s: %s", spec, strings.TrimPrefix(err.Error(), "datasets: "))
+	}
+	return nil
 }

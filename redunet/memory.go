@@ -1,0 +1,145 @@
+package redunet
+
+import "math"
+
+// MemoryEstimate returns an estimate of the peak number of bytes that
+// Build allocates and holds at once (the live heap it adds) for train
+// training samples and evaluation sets of the given sizes, with
+// BuildOptions.Keep: what a program can compare with the memory it has
+// before starting a run. It also bounds Transform and Predict of a kept or
+// loaded net with train = len(Labels) (they hold the same arrays, less the
+// per-layer trace). The caller's own arrays (x and the evaluation sets)
+// are not counted, nor is the Go runtime's slack: with the default GOGC =
+// 100 the heap may grow to about twice its live size between collections
+// unless GOMEMLIMIT bounds it.
+//
+// It is arithmetic on the sizes only: it allocates nothing, saturates at
+// math.MaxInt64 instead of overflowing, and counts negative sizes as 0.
+// With the net's C channels (InChannels before the lift), K classes, L
+// layers, N = |Shape| values and B = Shape.Bins() kept bins per signal,
+// W = min(workers, B) goroutines of the per-bin stages, t = 16 bytes per
+// value in the layers' basis (complex128) or 8 for a net with one real bin
+// (a vector net: B = N = 1), M = train, E = Σ evals, E_max the largest,
+// and the assumption that every class has n = M/K samples (at least 1):
+//
+//	keep     = 8·M·(InChannels·N + C·N + 1)   TrainX, TrainInput, Labels
+//	spectra  = t·(M + E)·C·B                  every set in the layers' basis
+//	op(g)    = t·B·C²       if 2g ≥ C         the operator of a group of g samples:
+//	         = 2·t·B·g·C    if 2g < C         dense, or low-rank (Y and Yᴴ)
+//	O        = op(M) + K·op(n)                one layer: E and the C_j
+//	rows     = K·t·B·n·C    if C/2 ≤ n < C    samples turned into dense operators
+//	forward  = t·B·C·(K+2)·c + 8·B·(K+1)·c    a chunk of c = min(max(M, E_max), 256,
+//	           + W·(t·r + 8)·c                chunkValues/(B·C·(K+2))) samples, r the
+//	                                          largest low-rank rank (0 if none)
+//	scratch  = W·t·(C·n + s² + C·max(C, s))   statistics and factorisation, s = min(M, C)
+//	evalrate = statistics of E_max samples under K classes of E_max/K (the
+//	           largest evaluation set's rates)
+//	lift     = 8·InChannels·N·(a chunk of max(workers, 2^20/(InChannels·N)) samples)
+//
+// The peak is keep + spectra + 8·(3M + 2E) (ŷ and the class lists) + the
+// largest of three phases,
+//
+//	prepare  8·E_max·C·N + lift               the largest evaluation set, prepared
+//	layers   8·M·L + max(2·O + rows + forward, O + evalrate) + scratch
+//	                                          the next layer's statistics and factors
+//	                                          beside the current layer, ŷ per layer
+//	decode   8·M·L + 8·(M + E)·(C·N + K)      the features of every set, π̂
+//
+// and 1/16 of that sum plus 64 KiB for the allocator's rounding and small
+// bookkeeping (plans, goroutines). TestMemoryEstimate checks it against the
+// live peak of Build measured at every statistics and factorisation (it
+// must lie between 1 and 1.5 times it) and against the heap the runtime
+// holds.
+func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
+	t := int64(16)
+	if n.realBins() {
+		t = 8
+	}
+	nv, bins := int64(max(n.Shape.Len(), 1)), int64(max(n.Shape.Bins(), 1))
+	c, k := int64(max(n.C, 1)), int64(max(n.K, 1))
+	in, layers := int64(max(n.InChannels, 1)), int64(max(n.Params.Layers, 0))
+	w := int64(n.workers())
+	wb := min(w, bins)
+	m := int64(max(train, 0))
+	var e, eMax int64
+	for _, v := range evals {
+		v := int64(max(v, 0))
+		e, eMax = satAdd(e, v), max(eMax, v)
+	}
+	nj := max(1, m/k)
+	dense := func(g int64) bool { return satMul(2, g) >= c }
+
+	keep := satMul(8, m, satAdd(satMul(in, nv), satMul(c, nv), 1))
+	spectra := satMul(t, satAdd(m, e), c, bins)
+	index := satMul(8, satAdd(satMul(3, m), satMul(2, e)))
+
+	op := func(g int64) int64 {
+		if dense(g) {
+			return satMul(t, bins, c, c)
+		}
+		return satMul(2, t, bins, g, c)
+	}
+	o := satAdd(op(m), satMul(k, op(nj)))
+	var rows int64
+	if nj < c && dense(nj) {
+		rows = satMul(k, t, bins, nj, c)
+	}
+	per := satMul(bins, c, satAdd(k, 2))
+	nc := max(1, min(max(m, eMax), maxChunk, chunkValues/max(per, 1)))
+	var r int64
+	for _, g := range [...]int64{m, nj} {
+		if !dense(g) {
+			r = max(r, g)
+		}
+	}
+	forward := satAdd(satMul(t, per, nc), satMul(8, bins, satAdd(k, 1), nc), satMul(wb, satAdd(satMul(t, r), 8), nc))
+	sz := min(m, c)
+	scratch := satMul(wb, t, satAdd(satMul(c, nj), satMul(sz, sz), satMul(c, max(c, sz))))
+	var evalRate int64
+	if eMax > 0 {
+		stat := func(g int64) int64 { return satMul(t, bins, min(g, c), c) }
+		evalRate = satAdd(stat(eMax), satMul(k, stat(max(1, eMax/k))))
+	}
+	var lift int64
+	if n.Lift != nil {
+		sl := int64(max(n.SampleLen(), 1))
+		lift = satMul(8, sl, min(max(m, eMax), max(1, w, liftChunk/sl)))
+	}
+
+	prepare := satAdd(satMul(8, eMax, c, nv), lift)
+	layer := satAdd(satMul(8, m, layers), max(satAdd(satMul(2, o), rows, forward), satAdd(o, evalRate)), scratch)
+	decode := satAdd(satMul(8, m, layers), satMul(8, satAdd(m, e), satAdd(satMul(c, nv), k)))
+	total := satAdd(keep, spectra, index, max(prepare, layer, decode))
+	return satAdd(total, total/16, 64<<10)
+}
+
+// satMul returns the product of non-negative values, or math.MaxInt64 if
+// it overflows.
+func satMul(v ...int64) int64 {
+	p := int64(1)
+	for _, x := range v {
+		if x == 0 {
+			return 0
+		}
+	}
+	for _, x := range v {
+		if p > math.MaxInt64/x {
+			return math.MaxInt64
+		}
+		p *= x
+	}
+	return p
+}
+
+// satAdd returns the sum of non-negative values, or math.MaxInt64 if it
+// overflows.
+func satAdd(v ...int64) int64 {
+	s := int64(0)
+	for _, x := range v {
+		if s > math.MaxInt64-x {
+			return math.MaxInt64
+		}
+		s += x
+	}
+	return s
+}

@@ -205,5 +205,13 @@ func legacyPreprocess(m *redunet.Model) redunet.Preprocess {
 		img = &redunet.ImageFormat{Channels: c, Height: h, Width: w}
 	}
 	p.Polar, p.Image = pt, img
+	// Metadata are not checked with the model: check the derived
+	// preprocessing as if the model had recorded it, and use none (images
+	// are then refused) when it does not fit the net.
+	cp := *m
+	cp.Preprocess = p
+	if cp.Validate() != nil {
+		return redunet.Preprocess{}
+	}
 	return p
 }

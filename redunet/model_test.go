@@ -268,3 +268,22 @@ func FuzzReadModel(f *testing.F) {
 		}
 	})
 }
+
+// TestModelClassNameBytes: class names that are not valid UTF-8 (folder
+// names on some file systems) survive a save and load byte for byte, and
+// stay distinct.
+func TestModelClassNameBytes(t *testing.T) {
+	m, _ := goldenModel(t)
+	m.Classes = []string{"caf\xe9", "caf\xe8"}
+	var buf bytes.Buffer
+	if err := m.Write(&buf, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := ReadModel(buf.Bytes())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(got.Classes) != 2 || got.Classes[0] != "caf\xe9" || got.Classes[1] != "caf\xe8" {
+		t.Errorf("classes after reload %q, want %q", got.Classes, m.Classes)
+	}
+}

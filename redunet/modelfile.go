@@ -4,6 +4,7 @@ import (
 	"bufio"
 	"crypto/sha256"
 	"encoding/binary"
+	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -88,9 +89,13 @@ type sectionInfo struct {
 }
 
 type modelHeader struct {
-	Arch       string            `json:"arch"` // informative: the shape decides
-	Params     Params            `json:"params"`
-	Classes    []string          `json:"classes"`
+	Arch    string   `json:"arch"` // informative: the shape decides
+	Params  Params   `json:"params"`
+	Classes []string `json:"classes"`
+	// ClassesHex holds the class names' bytes in hex when one of them is
+	// not valid UTF-8 (JSON strings cannot hold such bytes; Classes then
+	// has them with invalid bytes replaced, for display).
+	ClassesHex []string          `json:"classes_hex,omitempty"`
 	InputShape []int             `json:"input_shape"`
 	Dim        int               `json:"dim"` // values of one feature vector
 	Labels     []int             `json:"labels"`
@@ -118,6 +123,14 @@ func (m *Model) Write(w io.Writer, opt SaveOptions) error {
 		Shape: slices.Clone([]int(n.Shape)), InChannels: n.InChannels, Channels: n.C}
 	if h.Shape == nil {
 		h.Shape = []int{}
+	}
+	if slices.ContainsFunc(m.Classes, func(c string) bool { return !utf8.ValidString(c) }) {
+		h.Classes = make([]string, len(m.Classes))
+		h.ClassesHex = make([]string, len(m.Classes))
+		for j, c := range m.Classes {
+			h.Classes[j] = strings.ToValidUTF8(c, "\uFFFD")
+			h.ClassesHex[j] = hex.EncodeToString([]byte(c))
+		}
 	}
 	var arrays [][]float64
 	add := func(name string, a []float64) {
@@ -452,6 +465,18 @@ func (h *modelHeader) net(version uint32) (*Net, []sectionInfo, error) {
 	}
 	if h.Params.Layers > maxModelLayers {
 		return nil, nil, FormatError(fmt.Sprintf("header: params: %d layers, at most %d", h.Params.Layers, maxModelLayers))
+	}
+	if h.ClassesHex != nil {
+		if len(h.ClassesHex) != len(h.Classes) {
+			return nil, nil, FormatError(fmt.Sprintf("header: classes_hex: %d names for %d classes", len(h.ClassesHex), len(h.Classes)))
+		}
+		for j, x := range h.ClassesHex {
+			b, err := hex.DecodeString(x)
+			if err != nil {
+				return nil, nil, FormatError(fmt.Sprintf("header: classes_hex[%d]: %v", j, err))
+			}
+			h.Classes[j] = string(b)
+		}
 	}
 	k, m := len(h.Classes), len(h.Labels)
 	switch {

@@ -224,8 +224,12 @@ func modelImageOptions(m *redunet.Model, pre redunet.Preprocess, f *imageFlags, 
 	return o, nil
 }
 
-// reportSkipped tells the user which files a loader left out.
+// reportSkipped prints the loader's notes (such as the image size a folder
+// chose) and tells the user which files a loader left out.
 func reportSkipped(e *env, s *datasets.Set) {
+	for _, n := range s.Notes {
+		fmt.Fprintf(e.stderr, "redunet: %s: %s\n", s.Name, n)
+	}
 	if len(s.Skipped) == 0 {
 		return
 	}

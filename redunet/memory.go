@@ -1,6 +1,6 @@
 package redunet
 
-import "math"
+import "github.com/redunet-go/redunet/internal/sat"
 
 // MemoryEstimate returns an estimate of the peak number of bytes that
 // Build allocates and holds at once (the live heap it adds) for train
@@ -64,27 +64,27 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 	var e, eMax int64
 	for _, v := range evals {
 		v := int64(max(v, 0))
-		e, eMax = satAdd(e, v), max(eMax, v)
+		e, eMax = sat.Add(e, v), max(eMax, v)
 	}
 	nj := max(1, m/k)
-	dense := func(g int64) bool { return satMul(2, g) >= c }
+	dense := func(g int64) bool { return sat.Mul(2, g) >= c }
 
-	keep := satMul(8, m, satAdd(satMul(in, nv), satMul(c, nv), 1))
-	spectra := satMul(t, satAdd(m, e), c, bins)
-	index := satMul(8, satAdd(satMul(3, m), satMul(2, e)))
+	keep := sat.Mul(8, m, sat.Add(sat.Mul(in, nv), sat.Mul(c, nv), 1))
+	spectra := sat.Mul(t, sat.Add(m, e), c, bins)
+	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
 
 	op := func(g int64) int64 {
 		if dense(g) {
-			return satMul(t, bins, c, c)
+			return sat.Mul(t, bins, c, c)
 		}
-		return satMul(2, t, bins, g, c)
+		return sat.Mul(2, t, bins, g, c)
 	}
-	o := satAdd(op(m), satMul(k, op(nj)))
+	o := sat.Add(op(m), sat.Mul(k, op(nj)))
 	var rows int64
 	if nj < c && dense(nj) {
-		rows = satMul(k, t, bins, nj, c)
+		rows = sat.Mul(k, t, bins, nj, c)
 	}
-	per := satMul(bins, c, satAdd(k, 2))
+	per := sat.Mul(bins, c, sat.Add(k, 2))
 	nc := max(1, min(max(m, eMax), maxChunk, chunkValues/max(per, 1)))
 	var r int64
 	for _, g := range [...]int64{m, nj} {
@@ -92,54 +92,23 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 			r = max(r, g)
 		}
 	}
-	forward := satAdd(satMul(t, per, nc), satMul(8, bins, satAdd(k, 1), nc), satMul(wb, satAdd(satMul(t, r), 8), nc))
+	forward := sat.Add(sat.Mul(t, per, nc), sat.Mul(8, bins, sat.Add(k, 1), nc), sat.Mul(wb, sat.Add(sat.Mul(t, r), 8), nc))
 	sz := min(m, c)
-	scratch := satMul(wb, t, satAdd(satMul(c, nj), satMul(sz, sz), satMul(c, max(c, sz))))
+	scratch := sat.Mul(wb, t, sat.Add(sat.Mul(c, nj), sat.Mul(sz, sz), sat.Mul(c, max(c, sz))))
 	var evalRate int64
 	if eMax > 0 {
-		stat := func(g int64) int64 { return satMul(t, bins, min(g, c), c) }
-		evalRate = satAdd(stat(eMax), satMul(k, stat(max(1, eMax/k))))
+		stat := func(g int64) int64 { return sat.Mul(t, bins, min(g, c), c) }
+		evalRate = sat.Add(stat(eMax), sat.Mul(k, stat(max(1, eMax/k))))
 	}
 	var lift int64
 	if n.Lift != nil {
 		sl := int64(max(n.SampleLen(), 1))
-		lift = satMul(8, sl, min(max(m, eMax), max(1, w, liftChunk/sl)))
+		lift = sat.Mul(8, sl, min(max(m, eMax), max(1, w, liftChunk/sl)))
 	}
 
-	prepare := satAdd(satMul(8, eMax, c, nv), lift)
-	layer := satAdd(satMul(8, m, layers), max(satAdd(satMul(2, o), rows, forward), satAdd(o, evalRate)), scratch)
-	decode := satAdd(satMul(8, m, layers), satMul(8, satAdd(m, e), satAdd(satMul(c, nv), k)))
-	total := satAdd(keep, spectra, index, max(prepare, layer, decode))
-	return satAdd(total, total/16, 64<<10)
-}
-
-// satMul returns the product of non-negative values, or math.MaxInt64 if
-// it overflows.
-func satMul(v ...int64) int64 {
-	p := int64(1)
-	for _, x := range v {
-		if x == 0 {
-			return 0
-		}
-	}
-	for _, x := range v {
-		if p > math.MaxInt64/x {
-			return math.MaxInt64
-		}
-		p *= x
-	}
-	return p
-}
-
-// satAdd returns the sum of non-negative values, or math.MaxInt64 if it
-// overflows.
-func satAdd(v ...int64) int64 {
-	s := int64(0)
-	for _, x := range v {
-		if s > math.MaxInt64-x {
-			return math.MaxInt64
-		}
-		s += x
-	}
-	return s
+	prepare := sat.Add(sat.Mul(8, eMax, c, nv), lift)
+	layer := sat.Add(sat.Mul(8, m, layers), max(sat.Add(sat.Mul(2, o), rows, forward), sat.Add(o, evalRate)), scratch)
+	decode := sat.Add(sat.Mul(8, m, layers), sat.Mul(8, sat.Add(m, e), sat.Add(sat.Mul(c, nv), k)))
+	total := sat.Add(keep, spectra, index, max(prepare, layer, decode))
+	return sat.Add(total, total/16, 64<<10)
 }

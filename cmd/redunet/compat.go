@@ -7,6 +7,8 @@ package main
 import (
 	"context"
 
+	"github.com/redunet-go/redunet/internal/sat"
+
 	"github.com/redunet-go/redunet/datasets"
 	"github.com/redunet-go/redunet/redunet"
 )
@@ -21,7 +23,7 @@ func estimateMemory(n *redunet.Net, train int, evals ...int) int64 {
 	for _, v := range evals {
 		e += int64(max(v, 0))
 	}
-	return satAdd(n.MemoryEstimate(train, evals...), satMul(e, int64(n.SampleLen()), 8))
+	return sat.Add(n.MemoryEstimate(train, evals...), sat.Mul(e, int64(n.SampleLen()), 8))
 }
 
 // imageOptions are the options of the image decoder that the flags -size,

@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 
+	"github.com/redunet-go/redunet/internal/sat"
+
 	"github.com/redunet-go/redunet/experiment"
 	"github.com/redunet-go/redunet/redunet"
 )
@@ -153,37 +155,6 @@ func max64(a, b int64) int64 {
 	return b
 }
 
-// satMul returns the product of non-negative values, or math.MaxInt64 if
-// it overflows.
-func satMul(v ...int64) int64 {
-	for _, x := range v {
-		if x == 0 {
-			return 0
-		}
-	}
-	p := int64(1)
-	for _, x := range v {
-		if p > math.MaxInt64/x {
-			return math.MaxInt64
-		}
-		p *= x
-	}
-	return p
-}
-
-// satAdd returns the sum of non-negative values, or math.MaxInt64 if it
-// overflows.
-func satAdd(v ...int64) int64 {
-	s := int64(0)
-	for _, x := range v {
-		if s > math.MaxInt64-x {
-			return math.MaxInt64
-		}
-		s += x
-	}
-	return s
-}
-
 // checkMemory refuses a run estimated to need need bytes at its peak when
 // that is more than the limit: -max-memory, or by default the memory
 // available (nothing is refused where that is not known).
@@ -225,13 +196,13 @@ func protocolMemory(n *redunet.Net, train int, evals []int, shiftedGrid int) int
 	d := int64(n.FeatureLen())
 	all := int64(train)
 	for _, e := range evals {
-		all = satAdd(all, int64(max(e, 0)))
+		all = sat.Add(all, int64(max(e, 0)))
 	}
 	// The raw input of every set normalised, its features (unit rows) as
 	// they are; the classifiers' fits hold a few copies of the training
 	// rows; shifts* shifts them (raw and features) and normalises the raw.
-	extra := satAdd(satMul(all, d, 8), satMul(3, int64(train), d, 8), satMul(3, int64(shiftedGrid), int64(train), d, 8))
-	return satAdd(estimateMemory(n, train, evals...), extra)
+	extra := sat.Add(sat.Mul(all, d, 8), sat.Mul(3, int64(train), d, 8), sat.Mul(3, int64(shiftedGrid), int64(train), d, 8))
+	return sat.Add(estimateMemory(n, train, evals...), extra)
 }
 
 // runMemory estimates the peak memory of a run of the net n on d, whose

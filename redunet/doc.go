@@ -81,7 +81,7 @@
 //
 // A group of n < C samples keeps its samples instead of the C×C sums: its
 // n×n kernel form I + α·V_gᴴV_g has the same determinant and gives the
-// operator by Woodbury's identity, applied as α·I − α²·YᴴY when 3n < C (3·n·C
+// operator by Woodbury's identity, applied as α·I − α²·YᴴY when 2n < C (2·n·C
 // operations per sample and bin instead of C²). The result is the same to
 // rounding (tested against the dense form).
 //

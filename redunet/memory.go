@@ -23,33 +23,38 @@ import "github.com/redunet-go/redunet/internal/sat"
 // and the assumption that every class has n = M/K samples (at least 1):
 //
 //	keep     = 8·M·(InChannels·N + C·N + 1)   TrainX, TrainInput, Labels
-//	spectra  = t·(M + E)·C·B                  every set in the layers' basis
+//	spectra  = t·M·C·B                        the training set in the layers' basis
+//	evals    = 8·E·C·N                        the evaluation sets, prepared: their features
+//	s        = min(E_max, 2^22/(B·C))         samples of an evaluation chunk (E_max for
+//	stream   = t·B·C·s                        a vector net, whose chunks are views: stream = 0)
 //	op(g)    = t·B·C²       if 2g ≥ C         the operator of a group of g samples:
 //	         = 2·t·B·g·C    if 2g < C         dense, or low-rank (Y and Yᴴ)
 //	O        = op(M) + K·op(n)                one layer: E and the C_j
 //	rows     = K·t·B·n·C    if C/2 ≤ n < C    samples turned into dense operators
-//	forward  = t·B·C·(K+2)·c + 8·B·(K+1)·c    a chunk of c = min(max(M, E_max), 256,
+//	forward  = t·B·C·(K+2)·c + 8·B·(K+1)·c    a chunk of c = min(max(M, s), 256,
 //	           + W·(t·r + 8)·c                chunkValues/(B·C·(K+2))) samples, r the
 //	                                          largest low-rank rank (0 if none)
-//	scratch  = W·t·(C·n + s² + C·max(C, s))   statistics and factorisation, s = min(M, C)
-//	evalrate = statistics of E_max samples under K classes of E_max/K (the
-//	           largest evaluation set's rates)
+//	scratch  = W·t·(C·n + s₀² + C·max(C, s₀)) statistics and factorisation, s₀ = min(M, C)
+//	evalrate = statistics of E_max samples under K classes of E_max/K, and of a chunk
+//	           of s (the rates of the largest evaluation set, merged over its chunks)
 //	lift     = 8·InChannels·N·(a chunk of max(workers, 2^20/(InChannels·N)) samples)
 //
-// The peak is keep + spectra + 8·(3M + 2E) (ŷ and the class lists) + the
-// largest of three phases,
+// The peak is keep + spectra + evals + 8·(3M + 2E) (ŷ and the class lists)
+// + the largest of three phases,
 //
-//	prepare  8·E_max·C·N + lift               the largest evaluation set, prepared
-//	layers   8·M·L + max(2·O + rows + forward, O + evalrate) + scratch
-//	                                          the next layer's statistics and factors
-//	                                          beside the current layer, ŷ per layer
-//	decode   8·M·L + 8·(M + E)·(C·N + K)      the features of every set, π̂
+//	prepare  lift                             a set being prepared
+//	layers   8·M·L + stream + forward         the next layer's statistics and factors
+//	         + max(2·O + rows, O + evalrate)  beside the current layer, or an evaluation
+//	         + scratch                        set moving through it; ŷ per layer
+//	decode   8·M·L + stream + forward         the training features, π̂
+//	         + 8·M·C·N + 8·E·K
 //
 // and 1/16 of that sum plus 64 KiB for the allocator's rounding and small
-// bookkeeping (plans, goroutines). TestMemoryEstimate checks it against the
-// live peak of Build measured at every statistics and factorisation (it
-// must lie between 1 and 1.5 times it) and against the heap the runtime
-// holds.
+// bookkeeping (plans, goroutines). The evaluation sets add their own
+// features (evals) and no more: they move through the layers in chunks
+// (stream.go). TestMemoryEstimate checks it against the live peak of Build
+// measured at every statistics and factorisation (it must lie between 1
+// and 1.5 times it) and against the heap the runtime holds.
 func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 	t := int64(16)
 	if n.realBins() {
@@ -70,8 +75,14 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 	dense := func(g int64) bool { return sat.Mul(2, g) >= c }
 
 	keep := sat.Mul(8, m, sat.Add(sat.Mul(in, nv), sat.Mul(c, nv), 1))
-	spectra := sat.Mul(t, sat.Add(m, e), c, bins)
+	spectra := sat.Mul(t, m, c, bins)
+	evalFeat := sat.Mul(8, e, c, nv)
 	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
+	sc, stream := eMax, int64(0)
+	if !n.realBins() {
+		sc = min(eMax, max(1, streamValues/sat.Mul(bins, c)))
+		stream = sat.Mul(t, bins, c, sc)
+	}
 
 	op := func(g int64) int64 {
 		if dense(g) {
@@ -85,7 +96,7 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 		rows = sat.Mul(k, t, bins, nj, c)
 	}
 	per := sat.Mul(bins, c, sat.Add(k, 2))
-	nc := max(1, min(max(m, eMax), maxChunk, chunkValues/max(per, 1)))
+	nc := max(1, min(max(m, sc), maxChunk, chunkValues/max(per, 1)))
 	var r int64
 	for _, g := range [...]int64{m, nj} {
 		if !dense(g) {
@@ -99,6 +110,9 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 	if eMax > 0 {
 		stat := func(g int64) int64 { return sat.Mul(t, bins, min(g, c), c) }
 		evalRate = sat.Add(stat(eMax), sat.Mul(k, stat(max(1, eMax/k))))
+		if sc < eMax {
+			evalRate = sat.Add(evalRate, stat(sc), sat.Mul(k, stat(max(1, sc/k))))
+		}
 	}
 	var lift int64
 	if n.Lift != nil {
@@ -106,9 +120,9 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 		lift = sat.Mul(8, sl, min(max(m, eMax), max(1, w, liftChunk/sl)))
 	}
 
-	prepare := sat.Add(sat.Mul(8, eMax, c, nv), lift)
-	layer := sat.Add(sat.Mul(8, m, layers), max(sat.Add(sat.Mul(2, o), rows, forward), sat.Add(o, evalRate)), scratch)
-	decode := sat.Add(sat.Mul(8, m, layers), sat.Mul(8, sat.Add(m, e), sat.Add(sat.Mul(c, nv), k)))
-	total := sat.Add(keep, spectra, index, max(prepare, layer, decode))
+	moving := sat.Add(sat.Mul(8, m, layers), stream, forward)
+	layer := sat.Add(moving, max(sat.Add(sat.Mul(2, o), rows), sat.Add(o, evalRate)), scratch)
+	decode := sat.Add(moving, sat.Mul(8, m, c, nv), sat.Mul(8, e, k))
+	total := sat.Add(keep, spectra, evalFeat, index, max(lift, layer, decode))
 	return sat.Add(total, total/16, 64<<10)
 }

@@ -115,6 +115,7 @@ func TestMemoryEstimate(t *testing.T) {
 		{"conv2d, dense", 3, fft.Shape{16, 16}, nil, 2, 120, 40},
 		{"conv1d, classes dense from samples", 10, fft.Shape{32}, nil, 10, 60, 20},
 		{"vector, a large evaluation set", 30, fft.Shape{}, nil, 3, 90, 3000},
+		{"conv2d, a large evaluation set in chunks", 4, fft.Shape{32, 32}, nil, 3, 30, 2000},
 	} {
 		n, err := NewNet(tc.in, tc.shape, tc.k, tc.lift, DefaultParams(2))
 		if err != nil {

@@ -508,15 +508,18 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		t = conv.NewTransformer(n.Shape, n.workers())
 	}
 	train := n.encodePrepared(z, t)
-	evals := make([]*Batch, len(evalSets))
+	// The evaluation sets stay in the signal domain, prepared, and pass
+	// through every layer in chunks (see evalStream): they hold their own
+	// features' memory and no more.
+	evals := make([]*evalStream, len(evalSets))
+	var chunkSpectra []complex128
 	for i, e := range evalSets {
 		ez, err := n.prepare(e)
 		if err != nil {
 			return err
 		}
-		evals[i] = n.encodePrepared(ez, t)
+		evals[i] = n.newEvalStream(ez, t, &chunkSpectra)
 		probeHeap()
-		runtime.KeepAlive(ez)
 	}
 	classes := classRows(labels, k)
 	layer, err := n.factor(n.statistics(train, classes, true), p.Layers > 0)
@@ -540,13 +543,31 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		if last {
 			tr.EvalProb = make([][]float64, len(evals))
 		}
+		// The rates of each evaluation set with its labels, from its
+		// statistics merged over its chunks as it moves.
+		var evalRates []Rates
 		for i, e := range evals {
 			var pi []float64
 			if last {
-				pi = make([]float64, e.Len()*k)
+				pi = make([]float64, e.m*k)
 				tr.EvalProb[i] = pi
 			}
-			tr.EvalPredicted[i] = layer.Apply(e, pi)
+			var evalClasses [][]int
+			if !opt.noRates && i < len(opt.EvalLabels) && opt.EvalLabels[i] != nil {
+				evalClasses = classRows(opt.EvalLabels[i], k)
+			}
+			yh, st, err := e.apply(ctx, layer, pi, evalClasses)
+			if err != nil {
+				return err
+			}
+			tr.EvalPredicted[i] = yh
+			if st != nil {
+				r, err := n.Rates(st)
+				if err != nil {
+					return err
+				}
+				evalRates = append(evalRates, r)
+			}
 		}
 		if opt.noRates && last {
 			break
@@ -566,16 +587,7 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		if lr.Pred, err = n.classRates(train, yhat, next.rates.R); err != nil {
 			return err
 		}
-		for i, el := range opt.EvalLabels {
-			if el == nil {
-				continue
-			}
-			r, err := n.Rates(n.statistics(evals[i], classRows(el, k), true))
-			if err != nil {
-				return err
-			}
-			lr.Eval = append(lr.Eval, r)
-		}
+		lr.Eval = evalRates
 		tr.Layers = append(tr.Layers, lr)
 		if opt.OnLayer != nil {
 			opt.OnLayer(lr)
@@ -584,7 +596,8 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 	tr.Features = n.decode(train, t)
 	tr.Eval = nil
 	for _, e := range evals {
-		tr.Eval = append(tr.Eval, n.decode(e, t))
+		normalizeRows(e.z, n.FeatureLen())
+		tr.Eval = append(tr.Eval, e.z)
 	}
 	probeHeap()
 	runtime.KeepAlive(train)

@@ -93,6 +93,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 			fmt.Fprint(stdout, c.usage)
 			fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 			c.flags(fs)
+			registerProfile(fs, new(string))
 			fs.SetOutput(stdout)
 			fs.PrintDefaults()
 			return exitOK
@@ -108,6 +109,8 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 	}
 	fs := flag.NewFlagSet(c.name, flag.ContinueOnError)
 	runner := c.flags(fs)
+	var cpuProfile string
+	registerProfile(fs, &cpuProfile)
 	var err error
 	if c.args {
 		e.args, err = parseInterspersed(fs, args[1:])
@@ -115,7 +118,7 @@ func run(ctx context.Context, args []string, stdout, stderr io.Writer) int {
 		err = parse(fs, args[1:])
 	}
 	if err == nil {
-		err = runner(ctx, e)
+		err = profiled(ctx, cpuProfile, func() error { return runner(ctx, e) })
 	}
 	switch {
 	case err == nil:

@@ -80,14 +80,12 @@ func build(ctx context.Context, train *datasets.Set, evals []*datasets.Set, spec
 		}
 		b.evals = append(b.evals, sp)
 	}
-	// The raw input is the prepared (normalised, lifted) one. That of the
-	// evaluation sets is recomputed here rather than kept through the
-	// construction pass, whose memory peak it would raise.
+	// The raw input is the prepared (normalised, lifted) one: the net's
+	// own for the training set; that of an evaluation set is made a chunk
+	// at a time as it is scored (Split.Prepare), never held whole.
 	b.train.Raw = r.Net.TrainInput
 	for i := range b.evals {
-		if b.evals[i].Raw, err = r.Net.Prepare(b.evals[i].Raw); err != nil {
-			return nil, err
-		}
+		b.evals[i].Prepare = r.Net.Prepare
 	}
 	return b, nil
 }
@@ -133,7 +131,9 @@ func modelArch(m *redunet.Model) Arch { return Arch(m.Arch()) }
 // (ForModel): it returns the training split (the model's normalised, and
 // for a convolutional net lifted, training input; its training features;
 // labels; the last layer's predictions) and one split per set, named after
-// it, ready for Evaluate and ShiftedTrain. workers is the number of
+// it, ready for Evaluate and ShiftedTrain (its Raw holds the set's samples,
+// which its Prepare lifts and normalises a chunk at a time as they are
+// scored). workers is the number of
 // goroutines (0: all cores); the results do not depend on it.
 //
 // The layers are rebuilt one at a time from the model's training input as
@@ -161,9 +161,7 @@ func Apply(ctx context.Context, m *redunet.Model, sets []*datasets.Set, workers 
 		if yh != nil {
 			evals[i].Predicted = yh[i]
 		}
-		if evals[i].Raw, err = n.Prepare(s.X); err != nil {
-			return Split{}, nil, err
-		}
+		evals[i].Prepare = n.Prepare
 	}
 	return train, evals, nil
 }

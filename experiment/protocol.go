@@ -49,7 +49,13 @@ type Split struct {
 	// Raw is the network's input (Raw), Features its output (Features).
 	// Rows need not be normalised: Evaluate normalises them.
 	Raw, Features []float64
-	Labels        []int
+	// Prepare, if not nil, makes the network's input from Raw, which then
+	// holds the samples as they were given to the network: Evaluate and
+	// ShiftedTrain prepare a split's rows a chunk at a time as they score
+	// them, so that its (lifted) input is never held whole. The training
+	// split's Raw must be its input as it is.
+	Prepare func(x []float64) ([]float64, error)
+	Labels  []int
 	// Predicted is the last layer's ŷ; nil when the network has no layers
 	// (no Own cell is reported then).
 	Predicted []int
@@ -79,6 +85,10 @@ func Evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Op
 	return evaluate(ctx, k, train, sets, opt, false)
 }
 
+// evalChunk bounds, in values, the rows of a split that Evaluate prepares
+// or normalises at a time.
+const evalChunk = 1 << 23
+
 // evaluate is Evaluate, with the training split scored unless skipTrain.
 func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Options, skipTrain bool) ([]Accuracy, error) {
 	m := len(train.Labels)
@@ -88,6 +98,7 @@ func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Op
 	var out []Accuracy
 	all := append([]Split{train}, sets...)
 	scored := func(i int) bool { return (i > 0 || !skipTrain) && len(all[i].Labels) > 0 }
+	names := eval.Classifiers()
 	for _, input := range []string{Raw, Features} {
 		x := func(s Split) []float64 {
 			if input == Features {
@@ -99,13 +110,14 @@ func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Op
 		if d == 0 || len(x(train)) != m*d {
 			return nil, fmt.Errorf("experiment: %d %s values for %d training samples", len(x(train)), input, m)
 		}
-		// Each split normalised once for all classifiers (rows that are
-		// already unit vectors, as the features are, are not copied).
-		xs := make([][]float64, len(all))
-		for i, s := range all {
-			xs[i] = normalized(x(s), d)
-		}
-		for _, name := range eval.Classifiers() {
+		// Every classifier is fit first, then each split is scored by all of
+		// them a chunk of rows at a time, each chunk prepared (a split with
+		// Prepare) and normalised (rows that are already unit vectors, as
+		// the features are, are not copied) once for all: no split is held
+		// whole but as it was given.
+		xt := normalized(x(train), d)
+		cs := make([]eval.Classifier, len(names))
+		for j, name := range names {
 			if err := ctx.Err(); err != nil {
 				return nil, err
 			}
@@ -113,15 +125,35 @@ func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Op
 			if err != nil {
 				return nil, err
 			}
-			if err := c.Fit(xs[0], d, train.Labels, k); err != nil {
+			if err := c.Fit(xt, d, train.Labels, k); err != nil {
 				return nil, fmt.Errorf("%s on %s: %w", name, input, err)
 			}
+			cs[j] = c
+		}
+		acc := make([][]float64, len(names)) // [classifier][split]
+		for j := range acc {
+			acc[j] = make([]float64, len(all))
+		}
+		for i, s := range all {
+			if !scored(i) {
+				continue
+			}
+			xs := x(s)
+			if i == 0 {
+				xs = xt
+			}
+			correct, err := scoreSplit(ctx, cs, s, xs, input == Raw && i > 0, d)
+			if err != nil {
+				return nil, err
+			}
+			for j := range cs {
+				acc[j][i] = float64(correct[j]) / float64(len(s.Labels))
+			}
+		}
+		for j, name := range names {
 			for i, s := range all {
-				if err := ctx.Err(); err != nil {
-					return nil, err
-				}
 				if scored(i) {
-					out = append(out, Accuracy{s.Name, input, name, eval.Accuracy(c.Predict(nil, xs[i]), s.Labels)})
+					out = append(out, Accuracy{s.Name, input, name, acc[j][i]})
 				}
 			}
 		}
@@ -134,6 +166,54 @@ func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Op
 		}
 	}
 	return out, nil
+}
+
+// scoreSplit returns how many rows of the split s (values x) each of the
+// fitted classifiers cs labels correctly, taking the rows a chunk at a
+// time: prepared by s.Prepare when raw is set and s has one, normalised,
+// rows of d values.
+func scoreSplit(ctx context.Context, cs []eval.Classifier, s Split, x []float64, raw bool, d int) ([]int, error) {
+	n := len(s.Labels)
+	prep := raw && s.Prepare != nil
+	if !prep && len(x) != n*d {
+		return nil, fmt.Errorf("experiment: %s: %d values for %d samples of %d", s.Name, len(x), n, d)
+	}
+	in := 0 // values of a row of x
+	if n > 0 {
+		in = len(x) / n
+	}
+	if n > 0 && len(x) != n*in {
+		return nil, fmt.Errorf("experiment: %s: %d values for %d samples", s.Name, len(x), n)
+	}
+	correct := make([]int, len(cs))
+	rows := max(1, evalChunk/max(d, in, 1))
+	pred := make([]int, min(rows, n))
+	for i0 := 0; i0 < n; i0 += rows {
+		if err := ctx.Err(); err != nil {
+			return nil, err
+		}
+		nb := min(rows, n-i0)
+		chunk := x[i0*in : (i0+nb)*in]
+		if prep {
+			var err error
+			if chunk, err = s.Prepare(chunk); err != nil {
+				return nil, fmt.Errorf("%s: %w", s.Name, err)
+			}
+			if len(chunk) != nb*d {
+				return nil, fmt.Errorf("experiment: %s: %d prepared values for %d samples of %d", s.Name, len(chunk), nb, d)
+			}
+		}
+		chunk = normalized(chunk, d)
+		for j, c := range cs {
+			p := c.Predict(pred[:nb], chunk)
+			for t, y := range p {
+				if y == s.Labels[i0+t] {
+					correct[j]++
+				}
+			}
+		}
+	}
+	return correct, nil
 }
 
 // normalized returns x (rows of d values) with every row scaled to unit
@@ -192,7 +272,7 @@ func ShiftedTrain(ctx context.Context, k int, train, shifts Split, signal []int,
 		return nil, err
 	}
 	st := Split{Name: "train-shifted", Raw: raw.X, Features: feat.X, Labels: raw.Labels}
-	return evaluate(ctx, k, st, []Split{{Name: ShiftedTrainSet, Raw: shifts.Raw, Features: shifts.Features, Labels: shifts.Labels}}, opt, true)
+	return evaluate(ctx, k, st, []Split{{Name: ShiftedTrainSet, Raw: shifts.Raw, Prepare: shifts.Prepare, Features: shifts.Features, Labels: shifts.Labels}}, opt, true)
 }
 
 // Table arranges accuracy cells as a table: its columns, one per

@@ -230,7 +230,10 @@ func Figures(ctx context.Context, dir string, cfg Config, res *Result) (names []
 		if s.Name != ShiftsSet {
 			continue
 		}
-		rs, rd := report.CrossSimilarities(s.Raw, s.Labels, tr.Raw, tr.Labels, d)
+		rs, rd, err := rawSimilarities(s, tr, d)
+		if err != nil {
+			return names, err
+		}
 		fs, fd := report.CrossSimilarities(s.Features, s.Labels, tr.Features, tr.Labels, d)
 		if err := add("shift-similarity.png", report.SimilarityHistogram(filepath.Join(dir, "shift-similarity.png"),
 			cfg.Name+": |cos|, all-shifts test vs training",
@@ -348,4 +351,31 @@ func mkdirAll(dir string) (string, error) {
 		return "", err
 	}
 	return top, nil
+}
+
+// rawSimilarities is report.CrossSimilarities of the raw input of s and
+// of the training split tr (d values a row), preparing the rows of s it
+// needs if it has Prepare.
+func rawSimilarities(s, tr Split, d int) (same, diff []float64, err error) {
+	if s.Prepare == nil {
+		same, diff = report.CrossSimilarities(s.Raw, s.Labels, tr.Raw, tr.Labels, d)
+		return same, diff, nil
+	}
+	m := len(s.Labels)
+	if m == 0 {
+		return nil, nil, nil
+	}
+	in := len(s.Raw) / m
+	var buf []float64
+	return report.CrossSimilaritiesFunc(m, s.Labels, func(dst []float64, idx []int) ([]float64, error) {
+		buf = buf[:0]
+		for _, r := range idx {
+			buf = append(buf, s.Raw[r*in:(r+1)*in]...)
+		}
+		z, err := s.Prepare(buf)
+		if err != nil {
+			return nil, err
+		}
+		return append(dst, z...), nil
+	}, tr.Raw, tr.Labels, d)
 }

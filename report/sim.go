@@ -37,12 +37,34 @@ func CrossSimilarities(a []float64, la []int, b []float64, lb []int, d int) (sam
 	if len(a)%d != 0 || len(b)%d != 0 {
 		panic(fmt.Sprintf("report: CrossSimilarities: len(a) = %d, len(b) = %d not multiples of d = %d", len(a), len(b), d))
 	}
-	ma, mb := len(a)/d, len(b)/d
+	same, diff, _ = crossSimilarities(len(a)/d, la, func(dst []float64, rows []int) ([]float64, error) {
+		return gatherRows(dst, a, d, rows), nil
+	}, b, lb, d)
+	return same, diff
+}
+
+// CrossSimilaritiesFunc is CrossSimilarities for an a of ma rows that is
+// not held whole: rows appends rows idx of a (d values each, in order) to
+// dst and returns it, or an error, which CrossSimilaritiesFunc returns. It
+// asks for at most 256 rows at a time, the rows that CrossSimilarities
+// would keep, so the result is the same as CrossSimilarities on a.
+func CrossSimilaritiesFunc(ma int, la []int, rows func(dst []float64, idx []int) ([]float64, error), b []float64, lb []int, d int) (same, diff []float64, err error) {
+	if d <= 0 {
+		panic(fmt.Sprintf("report: CrossSimilaritiesFunc: d = %d, want > 0", d))
+	}
+	if ma < 0 || len(b)%d != 0 {
+		panic(fmt.Sprintf("report: CrossSimilaritiesFunc: %d rows of a, len(b) = %d not a multiple of d = %d", ma, len(b), d))
+	}
+	return crossSimilarities(ma, la, rows, b, lb, d)
+}
+
+func crossSimilarities(ma int, la []int, rowsOf func(dst []float64, idx []int) ([]float64, error), b []float64, lb []int, d int) (same, diff []float64, err error) {
+	mb := len(b) / d
 	if len(la) != ma || len(lb) != mb {
 		panic(fmt.Sprintf("report: CrossSimilarities: %d and %d labels for %d and %d rows", len(la), len(lb), ma, mb))
 	}
 	if ma == 0 || mb == 0 {
-		return nil, nil
+		return nil, nil, nil
 	}
 	ra, rb := crossRows(ma, mb, MaxCrossPairs)
 	ia, ib := evenPick(ma, ra), evenPick(mb, rb)
@@ -65,7 +87,14 @@ func CrossSimilarities(a []float64, la []int, b []float64, lb []int, d int) (sam
 	var g mat.Dense
 	for start := 0; start < ra; start += block {
 		rows := ia[start:min(start+block, ra)]
-		am := mat.NewDense(len(rows), d, gatherRows(buf[:0], a, d, rows))
+		ar, err := rowsOf(buf[:0], rows)
+		if err != nil {
+			return nil, nil, err
+		}
+		if len(ar) != len(rows)*d {
+			panic(fmt.Sprintf("report: CrossSimilaritiesFunc: %d values for %d rows of %d", len(ar), len(rows), d))
+		}
+		am := mat.NewDense(len(rows), d, ar)
 		na := rowNorms(am)
 		g.Reset()
 		g.Mul(am, bm.T())
@@ -80,7 +109,7 @@ func CrossSimilarities(a []float64, la []int, b []float64, lb []int, d int) (sam
 			}
 		}
 	}
-	return same, diff
+	return same, diff, nil
 }
 
 // crossRows returns how many rows of an ma-row and an mb-row matrix to keep

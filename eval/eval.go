@@ -60,6 +60,25 @@ func NormalizeRows(dst, x []float64, d int) []float64 {
 }
 
 // rowNorm returns the L2 norm of v clamped below at normClamp.
+// UnitRows reports whether every row of x (d values each) has a squared
+// norm within 1e-12 of 1, as the features of a ReduNet and its normalised
+// input have: such rows need no normalised copy. It panics if d < 1.
+func UnitRows(x []float64, d int) bool {
+	if d < 1 {
+		panic("eval: UnitRows: d < 1")
+	}
+	for i := 0; i+d <= len(x); i += d {
+		s := 0.0
+		for _, v := range x[i : i+d] {
+			s += v * v
+		}
+		if math.Abs(s-1) > 1e-12 {
+			return false
+		}
+	}
+	return true
+}
+
 func rowNorm(v []float64) float64 {
 	var ss float64
 	for _, x := range v {

@@ -22,12 +22,14 @@ type KNN struct {
 	K int
 
 	d, k   int
-	train  []float64 // normalised training rows, m×d
+	train  []float64 // normalised training rows, m×d (maybe the caller's)
 	labels []int
 }
 
-// Fit stores a normalised copy of the training rows of x (d columns) and
-// their labels in 0..k−1. It returns an error if K < 0, x has no rows, a label
+// Fit stores the training rows of x (d columns), normalised, and their
+// labels in 0..k−1: x itself when its rows are already unit vectors (see
+// UnitRows; the caller must then leave x as it is while c is in use), else
+// a normalised copy. It returns an error if K < 0, x has no rows, a label
 // is out of range or x holds a non-finite value. It panics on shape
 // mismatches.
 func (c *KNN) Fit(x []float64, d int, labels []int, k int) error {
@@ -42,7 +44,10 @@ func (c *KNN) Fit(x []float64, d int, labels []int, k int) error {
 		return errNoData
 	}
 	c.d, c.k = d, k
-	c.train = NormalizeRows(nil, x, d)
+	c.train = x
+	if !UnitRows(x, d) {
+		c.train = NormalizeRows(nil, x, d)
+	}
 	c.labels = append([]int(nil), labels...)
 	return nil
 }

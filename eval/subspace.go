@@ -47,13 +47,36 @@ func (ns *NearestSubspace) Fit(x []float64, d int, labels []int, k int) error {
 	ns.d = 0
 	ns.bases = nil
 
-	// Gather the rows of each class.
-	rows := make([][]float64, k)
-	for j, c := range counts {
-		rows[j] = make([]float64, 0, c*d)
+	// The rows of each class: a slice of x where they are contiguous, else
+	// gathered by the worker that takes the class, so that at most one
+	// copy per worker is held at a time.
+	first := make([]int, k)
+	contiguous := make([]bool, k)
+	for j := range first {
+		first[j] = -1
 	}
 	for i, l := range labels {
-		rows[l] = append(rows[l], x[i*d:(i+1)*d]...)
+		if first[l] < 0 {
+			first[l] = i
+		}
+	}
+	for j, c := range counts {
+		contiguous[j] = first[j] >= 0 && first[j]+c <= len(labels)
+		for i := first[j]; contiguous[j] && i < first[j]+c; i++ {
+			contiguous[j] = labels[i] == j
+		}
+	}
+	classRows := func(j int) []float64 {
+		if contiguous[j] {
+			return x[first[j]*d : (first[j]+counts[j])*d]
+		}
+		out := make([]float64, 0, counts[j]*d)
+		for i, l := range labels {
+			if l == j {
+				out = append(out, x[i*d:(i+1)*d]...)
+			}
+		}
+		return out
 	}
 
 	bases := make([]blas64.General, k)
@@ -65,7 +88,7 @@ func (ns *NearestSubspace) Fit(x []float64, d int, labels []int, k int) error {
 		if r == 0 {
 			return
 		}
-		b, ok := topRightSingular(rows[j], mj, d, r)
+		b, ok := topRightSingular(classRows(j), mj, d, r)
 		if !ok {
 			fail[j] = true
 			return

@@ -82,7 +82,7 @@ type Accuracy struct {
 // done before a classifier is fit or scored; it panics if a split's rows do
 // not have the training split's length.
 func Evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Options) ([]Accuracy, error) {
-	return evaluate(ctx, k, train, sets, opt, false)
+	return evaluate(ctx, k, train, sets, opt, false, Raw, Features)
 }
 
 // evalChunk bounds, in values, the rows of a split that Evaluate prepares
@@ -90,7 +90,7 @@ func Evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Op
 const evalChunk = 1 << 23
 
 // evaluate is Evaluate, with the training split scored unless skipTrain.
-func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Options, skipTrain bool) ([]Accuracy, error) {
+func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Options, skipTrain bool, inputs ...string) ([]Accuracy, error) {
 	m := len(train.Labels)
 	if m == 0 {
 		return nil, fmt.Errorf("experiment: no training samples")
@@ -99,7 +99,7 @@ func evaluate(ctx context.Context, k int, train Split, sets []Split, opt eval.Op
 	all := append([]Split{train}, sets...)
 	scored := func(i int) bool { return (i > 0 || !skipTrain) && len(all[i].Labels) > 0 }
 	names := eval.Classifiers()
-	for _, input := range []string{Raw, Features} {
+	for _, input := range inputs {
 		x := func(s Split) []float64 {
 			if input == Features {
 				return s.Features
@@ -217,18 +217,12 @@ func scoreSplit(ctx context.Context, cs []eval.Classifier, s Split, x []float64,
 }
 
 // normalized returns x (rows of d values) with every row scaled to unit
-// norm: x itself when its rows already are (to 1e-12), else a copy.
+// norm: x itself when its rows already are (eval.UnitRows), else a copy.
 func normalized(x []float64, d int) []float64 {
-	for i := 0; i+d <= len(x); i += d {
-		s := 0.0
-		for _, v := range x[i : i+d] {
-			s += v * v
-		}
-		if math.Abs(s-1) > 1e-12 {
-			return eval.NormalizeRows(nil, x, d)
-		}
+	if eval.UnitRows(x, d) {
+		return x
 	}
-	return x
+	return eval.NormalizeRows(nil, x, d)
 }
 
 // ShiftedTrain is the second way of scoring the all-shifts test set, the
@@ -263,16 +257,26 @@ func ShiftedTrain(ctx context.Context, k int, train, shifts Split, signal []int,
 		shape := append([]int{len(x) / m / n}, signal...)
 		return AllShifts(&datasets.Set{Name: TrainSet, X: x, Shape: shape, Labels: train.Labels, Classes: classes}, len(signal), 0)
 	}
-	raw, err := shifted(train.Raw)
-	if err != nil {
-		return nil, err
+	// One shifted training input at a time: the raw one is dropped before
+	// the features are shifted.
+	var out []Accuracy
+	for _, input := range []string{Raw, Features} {
+		src := train.Raw
+		if input == Features {
+			src = train.Features
+		}
+		sh, err := shifted(src)
+		if err != nil {
+			return nil, err
+		}
+		st := Split{Name: "train-shifted", Raw: sh.X, Features: sh.X, Labels: sh.Labels}
+		acc, err := evaluate(ctx, k, st, []Split{{Name: ShiftedTrainSet, Raw: shifts.Raw, Prepare: shifts.Prepare, Features: shifts.Features, Labels: shifts.Labels}}, opt, true, input)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, acc...)
 	}
-	feat, err := shifted(train.Features)
-	if err != nil {
-		return nil, err
-	}
-	st := Split{Name: "train-shifted", Raw: raw.X, Features: feat.X, Labels: raw.Labels}
-	return evaluate(ctx, k, st, []Split{{Name: ShiftedTrainSet, Raw: shifts.Raw, Prepare: shifts.Prepare, Features: shifts.Features, Labels: shifts.Labels}}, opt, true)
+	return out, nil
 }
 
 // Table arranges accuracy cells as a table: its columns, one per

@@ -170,3 +170,32 @@ func BenchmarkLiftApply(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkMulBins is the operator application of a whole layer chunk:
+// MulBlock at every one of 420 bins (a 28×28 image's half spectrum) for C
+// channels and m samples, spread over 1 and 2 workers by Parallel, as the
+// forward pass does: the 2-core scaling of the per-bin kernels.
+func BenchmarkMulBins(b *testing.B) {
+	const bins = 420
+	for _, sz := range []struct{ c, m int }{{75, 22}, {75, 128}, {35, 256}} {
+		c, m := sz.c, sz.m
+		rng := rand.New(rand.NewPCG(1, 2))
+		a := randComplex(rng, bins*c*c)
+		v := randComplex(rng, bins*c*m)
+		dst := make([]complex128, bins*c*m)
+		madds := float64(bins) * float64(c*c) * float64(m)
+		for _, w := range []int{1, 2} {
+			b.Run(fmt.Sprintf("C=%d,m=%d,workers=%d", c, m, w), func(b *testing.B) {
+				b.ReportAllocs()
+				for b.Loop() {
+					Parallel(bins, w, func(_, lo, hi int) {
+						for p := lo; p < hi; p++ {
+							MulBlock(dst[p*c*m:(p+1)*c*m], a[p*c*c:(p+1)*c*c], v[p*c*m:(p+1)*c*m], c, m, 0)
+						}
+					})
+				}
+				b.ReportMetric(madds*float64(b.N)/b.Elapsed().Seconds(), "madds/s")
+			})
+		}
+	}
+}

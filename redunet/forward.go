@@ -105,9 +105,8 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 						t := ws[w].t[:r*n]
 						k.mulBlock(t, op.y[bin*r*c:(bin+1)*r*c], xb, r, c, n, 0)
 						k.scale(t, -op.a*op.a)
-						copy(u, xb)
-						k.scale(u, op.a)
-						k.mulAdj(u, op.y[bin*r*c:(bin+1)*r*c], op.yh[bin*c*r:(bin+1)*c*r], t, r, c, n, 1)
+						copy(u, xb) // a·X, added by the product
+						k.mulAdj(u, op.y[bin*r*c:(bin+1)*r*c], op.yh[bin*c*r:(bin+1)*c*r], t, r, c, n, op.a)
 					case op.dense != nil:
 						k.mulHerm(u, op.dense[bin*c*c:(bin+1)*c*c], xb, c, n)
 					default:

@@ -148,6 +148,15 @@ var availableMemory = func() (n int64, desc string, ok bool) {
 	return n, desc, true
 }
 
+// softLimit is the soft memory limit of a run estimated to need need bytes
+// of live heap: a quarter more, and at least 256 MiB more, so that the
+// collector keeps the heap near its live size instead of letting it grow to
+// twice it (the estimate is an upper bound of the live heap, measured within
+// 1.5 times it: the collector is not made to run constantly).
+func softLimit(need int64) int64 {
+	return sat.Add(need, max(need/4, 256<<20))
+}
+
 func max64(a, b int64) int64 {
 	if a > b {
 		return a
@@ -177,8 +186,8 @@ func checkMemory(need int64, l memLimit, what string) error {
 		// where the limit is, so that it collects harder near it rather
 		// than let the heap grow to twice its live size (unless the user
 		// set GOMEMLIMIT).
-		if os.Getenv("GOMEMLIMIT") == "" && limit < debug.SetMemoryLimit(-1) {
-			debug.SetMemoryLimit(limit)
+		if os.Getenv("GOMEMLIMIT") == "" {
+			debug.SetMemoryLimit(min(limit, softLimit(need), debug.SetMemoryLimit(-1)))
 		}
 		return nil
 	}
@@ -189,19 +198,34 @@ func checkMemory(need int64, l memLimit, what string) error {
 
 // protocolMemory estimates the peak memory of applying the net n (or
 // building it) on train training samples and evaluation sets of evals
-// samples, then evaluating the features (normalised copies, the classifiers'
-// fits) and, if shiftedGrid > 0, the shifts* protocol on that many shifts
-// of every training sample.
+// samples, then evaluating the features and, if shiftedGrid > 0, the
+// shifts* protocol on that many shifts of every training sample. Beyond
+// the pass (estimateMemory) the evaluation holds a chunk of an evaluation
+// set's prepared input (at most 2^23 values: experiment's evalChunk), the
+// nearest-subspace fit's class copies (one class per worker) and bases
+// (rank 10 by default, counted as 16), and for shifts* one shifted training
+// input (raw or features) at a time with its class copies.
 func protocolMemory(n *redunet.Net, train int, evals []int, shiftedGrid int) int64 {
 	d := int64(n.FeatureLen())
-	all := int64(train)
-	for _, e := range evals {
-		all = sat.Add(all, int64(max(e, 0)))
+	k := int64(max(n.K, 1))
+	w := int64(n.Workers)
+	if w <= 0 {
+		w = int64(runtime.GOMAXPROCS(0))
 	}
-	// The raw input of every set normalised, its features (unit rows) as
-	// they are; the classifiers' fits hold a few copies of the training
-	// rows; shifts* shifts them (raw and features) and normalises the raw.
-	extra := sat.Add(sat.Mul(all, d, 8), sat.Mul(3, int64(train), d, 8), sat.Mul(3, int64(shiftedGrid), int64(train), d, 8))
+	var eMax int64
+	for _, e := range evals {
+		eMax = max(eMax, int64(max(e, 0)))
+	}
+	m := int64(max(train, 0))
+	chunk := sat.Mul(min(eMax, max(1, (1<<23)/max(d, 1))), d, 8)
+	fit := func(rows int64) int64 { // class copies of a fit on rows training rows
+		return sat.Add(sat.Mul(min(w, k), max(1, rows/k), d, 8), sat.Mul(k, 16, d, 8))
+	}
+	extra := sat.Add(chunk, fit(m))
+	if shiftedGrid > 0 {
+		sm := sat.Mul(int64(shiftedGrid), m)
+		extra = sat.Add(chunk, max(fit(m), sat.Add(sat.Mul(sm, d, 8), fit(sm))))
+	}
 	return sat.Add(estimateMemory(n, train, evals...), extra)
 }
 

@@ -22,7 +22,7 @@ import "github.com/redunet-go/redunet/internal/sat"
 // (a vector net: B = N = 1), M = train, E = Σ evals, E_max the largest,
 // and the assumption that every class has n = M/K samples (at least 1):
 //
-//	keep     = 8·M·(InChannels·N + C·N + 1)   TrainX, TrainInput, Labels
+//	keep     = 8·M·(InChannels·N + 1)         TrainX, Labels
 //	spectra  = t·M·C·B                        the training set in the layers' basis
 //	evals    = 8·E·C·N                        the evaluation sets, prepared: their features
 //	s        = min(E_max, 2^22/(B·C))         samples of an evaluation chunk (E_max for
@@ -42,7 +42,11 @@ import "github.com/redunet-go/redunet/internal/sat"
 // The peak is keep + spectra + evals + 8·(3M + 2E) (ŷ and the class lists)
 // + the largest of three phases,
 //
-//	prepare  lift                             a set being prepared
+//	prepare  8·M·C·N + lift                   the prepared training input (not held
+//	                                          through the pass; with Keep it is made
+//	                                          again at the end, when the pass's arrays
+//	                                          are gone, as TrainInput) or a set being
+//	                                          prepared
 //	layers   8·M·L + stream + forward         the next layer's statistics and factors
 //	         + max(2·O + rows, O + evalrate)  beside the current layer, or an evaluation
 //	         + scratch                        set moving through it; ŷ per layer
@@ -74,7 +78,7 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 	nj := max(1, m/k)
 	dense := func(g int64) bool { return sat.Mul(2, g) >= c }
 
-	keep := sat.Mul(8, m, sat.Add(sat.Mul(in, nv), sat.Mul(c, nv), 1))
+	keep := sat.Mul(8, m, sat.Add(sat.Mul(in, nv), 1))
 	spectra := sat.Mul(t, m, c, bins)
 	evalFeat := sat.Mul(8, e, c, nv)
 	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
@@ -123,6 +127,7 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 	moving := sat.Add(sat.Mul(8, m, layers), stream, forward)
 	layer := sat.Add(moving, max(sat.Add(sat.Mul(2, o), rows), sat.Add(o, evalRate)), scratch)
 	decode := sat.Add(moving, sat.Mul(8, m, c, nv), sat.Mul(8, e, k))
-	total := sat.Add(keep, spectra, evalFeat, index, max(lift, layer, decode))
+	prepare := sat.Add(sat.Mul(8, m, c, nv), lift)
+	total := sat.Add(keep, spectra, evalFeat, index, max(prepare, layer, decode))
 	return sat.Add(total, total/16, 64<<10)
 }

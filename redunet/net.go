@@ -370,13 +370,20 @@ func (n *Net) Build(ctx context.Context, x []float64, labels []int, opt BuildOpt
 		return nil, err
 	}
 	if opt.Keep {
-		n.TrainX, n.Labels, n.TrainInput = slices.Clone(x), slices.Clone(labels), z
+		n.TrainX, n.Labels, n.TrainInput = slices.Clone(x), slices.Clone(labels), nil
 	}
 	tr := new(Trace)
+	// The prepared input is not held through the pass, once it is in the
+	// layers' basis: with Keep it is prepared again afterwards (the same
+	// values: preparation is a fixed function of x), which costs one lift
+	// and saves its memory at the pass's peak.
 	if err := n.run(ctx, z, labels, opt.Eval, tr, opt); err != nil {
 		return nil, err
 	}
 	if opt.Keep {
+		if n.TrainInput, err = n.prepare(x); err != nil {
+			return nil, err
+		}
 		n.Final, n.TrainPredicted = tr.Features, tr.TrainPredicted
 	}
 	return tr, nil
@@ -507,7 +514,7 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 	if !n.realBins() {
 		t = conv.NewTransformer(n.Shape, n.workers())
 	}
-	train := n.encodePrepared(z, t)
+	train := n.encodePrepared(z, t) // z is not used below: it may be collected
 	// The evaluation sets stay in the signal domain, prepared, and pass
 	// through every layer in chunks (see evalStream): they hold their own
 	// features' memory and no more.

@@ -88,8 +88,8 @@ type kernels[T scalar] interface {
 	colLdexp(x []T, c, n, t, e int)
 }
 
-// complexKernels is the backend of shift-invariant nets: gonum's Zherk for
-// the Gram matrices, the hand-written conv.MulRect and Hermitian Cholesky.
+// complexKernels is the backend of shift-invariant nets: conv.Gram and
+// conv.MulRect (SIMD kernels) and a Hermitian Cholesky.
 type complexKernels struct{}
 
 func (complexKernels) gram(dst, x []complex128, c, n int, alpha float64) {

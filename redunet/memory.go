@@ -24,9 +24,11 @@ import "github.com/redunet-go/redunet/internal/sat"
 //
 //	keep     = 8·M·(InChannels·N + 1)         TrainX, Labels
 //	spectra  = t·M·C·B                        the training set in the layers' basis
-//	evals    = 8·E·C·N                        the evaluation sets, prepared: their features
-//	s        = min(E_max, 2^22/(B·C))         samples of an evaluation chunk (E_max for
-//	stream   = t·B·C·s                        a vector net, whose chunks are views: stream = 0)
+//	evals    = t·E·C·B                        the evaluation sets in the layers' basis, in
+//	                                          arrays that end up holding their features
+//	s        = min(E_max, 2^22/(B·C))         samples of an evaluation chunk (E_max for a
+//	                                          vector net, whose chunks are views)
+//	stream   = max(t·B·C, 8·C·N)·s            a chunk's transform scratch (0 for a vector net)
 //	op(g)    = t·B·C²       if 2g ≥ C         the operator of a group of g samples:
 //	         = 2·t·B·g·C    if 2g < C         dense, or low-rank (Y and Yᴴ)
 //	O        = op(M) + K·op(n)                one layer: E and the C_j
@@ -42,21 +44,21 @@ import "github.com/redunet-go/redunet/internal/sat"
 // The peak is keep + spectra + evals + 8·(3M + 2E) (ŷ and the class lists)
 // + the largest of three phases,
 //
-//	prepare  8·M·C·N + lift                   the prepared training input (not held
+//	prepare  8·M·C·N + lift + stream          the prepared training input (not held
 //	                                          through the pass; with Keep it is made
 //	                                          again at the end, when the pass's arrays
-//	                                          are gone, as TrainInput) or a set being
-//	                                          prepared
-//	layers   8·M·L + stream + forward         the next layer's statistics and factors
+//	                                          are gone, as TrainInput), or a set being
+//	                                          prepared and transformed
+//	layers   8·M·L + forward                  the next layer's statistics and factors
 //	         + max(2·O + rows, O + evalrate)  beside the current layer, or an evaluation
 //	         + scratch                        set moving through it; ŷ per layer
-//	decode   8·M·L + stream + forward         the training features, π̂
+//	decode   8·M·L + forward + stream         the training features, π̂
 //	         + 8·M·C·N + 8·E·K
 //
 // and 1/16 of that sum plus 64 KiB for the allocator's rounding and small
 // bookkeeping (plans, goroutines). The evaluation sets add their own
 // features (evals) and no more: they move through the layers in chunks
-// (stream.go). TestMemoryEstimate checks it against the live peak of Build
+// (stream.go) in one array each. TestMemoryEstimate checks it against the live peak of Build
 // measured at every statistics and factorisation (it must lie between 1
 // and 1.5 times it) and against the heap the runtime holds.
 func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
@@ -80,12 +82,12 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 
 	keep := sat.Mul(8, m, sat.Add(sat.Mul(in, nv), 1))
 	spectra := sat.Mul(t, m, c, bins)
-	evalFeat := sat.Mul(8, e, c, nv)
+	evalFeat := sat.Mul(t, e, c, bins)
 	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
 	sc, stream := eMax, int64(0)
 	if !n.realBins() {
 		sc = min(eMax, max(1, streamValues/sat.Mul(bins, c)))
-		stream = sat.Mul(t, bins, c, sc)
+		stream = sat.Mul(max(sat.Mul(t, bins), sat.Mul(8, nv)), c, sc)
 	}
 
 	op := func(g int64) int64 {
@@ -124,10 +126,10 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 		lift = sat.Mul(8, sl, min(max(m, eMax), max(1, w, liftChunk/sl)))
 	}
 
-	moving := sat.Add(sat.Mul(8, m, layers), stream, forward)
+	moving := sat.Add(sat.Mul(8, m, layers), forward)
 	layer := sat.Add(moving, max(sat.Add(sat.Mul(2, o), rows), sat.Add(o, evalRate)), scratch)
-	decode := sat.Add(moving, sat.Mul(8, m, c, nv), sat.Mul(8, e, k))
-	prepare := sat.Add(sat.Mul(8, m, c, nv), lift)
+	decode := sat.Add(moving, stream, sat.Mul(8, m, c, nv), sat.Mul(8, e, k))
+	prepare := sat.Add(sat.Mul(8, m, c, nv), lift, stream)
 	total := sat.Add(keep, spectra, evalFeat, index, max(prepare, layer, decode))
 	return sat.Add(total, total/16, 64<<10)
 }

@@ -201,20 +201,42 @@ func (n *Net) Prepare(x []float64) ([]float64, error) {
 func (n *Net) prepare(x []float64) ([]float64, error) {
 	per := n.SampleLen()
 	if len(x)%per != 0 {
-		return nil, fmt.Errorf("redunet: %d values is not a whole number of samples of %d×%v", len(x), n.InChannels, []int(n.Shape))
+		return nil, errNotSamples(len(x), n)
 	}
-	if err := checkFinite(x, per); err != nil {
+	z := make([]float64, len(x)/per*n.FeatureLen())
+	if err := n.prepareInto(z, x); err != nil {
 		return nil, err
 	}
+	return z, nil
+}
+
+// errNotSamples is the error of an input of v values that is not a whole
+// number of the net's samples.
+func errNotSamples(v int, n *Net) error {
+	return fmt.Errorf("redunet: %d values is not a whole number of samples of %d×%v", v, n.InChannels, []int(n.Shape))
+}
+
+// prepareInto is prepare into z, which holds m×C×Shape values for the m
+// samples of x.
+func (n *Net) prepareInto(z, x []float64) error {
+	per := n.SampleLen()
+	if len(x)%per != 0 {
+		return errNotSamples(len(x), n)
+	}
+	if err := checkFinite(x, per); err != nil {
+		return err
+	}
+	m, out := len(x)/per, n.FeatureLen()
+	if len(z) != m*out {
+		panic("redunet: prepareInto: len(z) != m·C·|Shape|")
+	}
 	if n.Lift == nil {
-		z := slices.Clone(x)
+		copy(z, x)
 		normalizeRows(z, per)
-		return z, nil
+		return nil
 	}
 	// Lift in chunks of about liftChunk values, each sample first scaled
 	// by the power of two of its largest magnitude.
-	m, out := len(x)/per, n.FeatureLen()
-	z := make([]float64, m*out)
 	nb := max(1, n.workers(), min(m, liftChunk/per))
 	buf := make([]float64, min(m, nb)*per)
 	for i0 := 0; i0 < m; i0 += nb {
@@ -225,13 +247,13 @@ func (n *Net) prepare(x []float64) ([]float64, error) {
 			scaleToUnitMax(b[i*per : (i+1)*per])
 		}
 		if _, err := n.Lift.Apply(z[i0*out:(i0+cnt)*out], b, cnt, n.Shape, n.workers()); err != nil {
-			return nil, err
+			return err
 		}
 	}
 	probeHeap()
 	runtime.KeepAlive(buf)
 	normalizeRows(z, out)
-	return z, nil
+	return nil
 }
 
 // heapProbe, set only by TestMemoryEstimate, is called where the live heap
@@ -515,18 +537,14 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		t = conv.NewTransformer(n.Shape, n.workers())
 	}
 	train := n.encodePrepared(z, t) // z is not used below: it may be collected
-	// The evaluation sets stay in the signal domain, prepared, and pass
-	// through every layer in chunks (see evalStream): they hold their own
-	// features' memory and no more.
+	// The evaluation sets move through the layers in chunks, each in one
+	// array that ends up holding its features (stream.go).
 	evals := make([]*evalStream, len(evalSets))
-	var chunkSpectra []complex128
 	for i, e := range evalSets {
-		ez, err := n.prepare(e)
-		if err != nil {
+		var err error
+		if evals[i], err = n.newEvalStream(e, t); err != nil {
 			return err
 		}
-		evals[i] = n.newEvalStream(ez, t, &chunkSpectra)
-		probeHeap()
 	}
 	classes := classRows(labels, k)
 	layer, err := n.factor(n.statistics(train, classes, true), p.Layers > 0)
@@ -603,8 +621,7 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 	tr.Features = n.decode(train, t)
 	tr.Eval = nil
 	for _, e := range evals {
-		normalizeRows(e.z, n.FeatureLen())
-		tr.Eval = append(tr.Eval, e.z)
+		tr.Eval = append(tr.Eval, e.features(t))
 	}
 	probeHeap()
 	runtime.KeepAlive(train)

@@ -37,8 +37,9 @@ import "github.com/redunet-go/redunet/internal/sat"
 //	           + W·(t·r + 8)·c                chunkValues/(B·C·(K+2))) samples, r the
 //	                                          largest low-rank rank (0 if none)
 //	scratch  = W·t·(C·n + s₀² + C·max(C, s₀)) statistics and factorisation, s₀ = min(M, C)
-//	evalrate = statistics of E_max samples under K classes of E_max/K, and of a chunk
-//	           of s (the rates of the largest evaluation set, merged over its chunks)
+//	evalrate = statistics of E_l samples under K classes of E_l/K, and of a chunk
+//	           of min(s, E_l) (the rates of the largest labelled evaluation set, of
+//	           E_l samples, merged over its chunks; 0 without labelled sets)
 //	lift     = 8·InChannels·N·(a chunk of max(workers, 2^20/(InChannels·N)) samples)
 //
 // The peak is keep + spectra + evals + 8·(3M + 2E) (ŷ and the class lists)
@@ -62,6 +63,14 @@ import "github.com/redunet-go/redunet/internal/sat"
 // measured at every statistics and factorisation (it must lie between 1
 // and 1.5 times it) and against the heap the runtime holds.
 func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
+	return n.MemoryEstimateFor(train, evals, len(evals))
+}
+
+// MemoryEstimateFor is MemoryEstimate when only the first labelled
+// evaluation sets have labels (BuildOptions.EvalLabels), so that only
+// their rates are computed; Transform and Predict compute none
+// (labelled = 0).
+func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	t := int64(16)
 	if n.realBins() {
 		t = 8
@@ -72,10 +81,13 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 	w := int64(n.workers())
 	wb := min(w, bins)
 	m := int64(max(train, 0))
-	var e, eMax int64
-	for _, v := range evals {
+	var e, eMax, lMax int64
+	for i, v := range evals {
 		v := int64(max(v, 0))
 		e, eMax = sat.Add(e, v), max(eMax, v)
+		if i < labelled {
+			lMax = max(lMax, v)
+		}
 	}
 	nj := max(1, m/k)
 	dense := func(g int64) bool { return sat.Mul(2, g) >= c }
@@ -113,11 +125,11 @@ func (n *Net) MemoryEstimate(train int, evals ...int) int64 {
 	sz := min(m, c)
 	scratch := sat.Mul(wb, t, sat.Add(sat.Mul(c, nj), sat.Mul(sz, sz), sat.Mul(c, max(c, sz))))
 	var evalRate int64
-	if eMax > 0 {
+	if lMax > 0 {
 		stat := func(g int64) int64 { return sat.Mul(t, bins, min(g, c), c) }
-		evalRate = sat.Add(stat(eMax), sat.Mul(k, stat(max(1, eMax/k))))
-		if sc < eMax {
-			evalRate = sat.Add(evalRate, stat(sc), sat.Mul(k, stat(max(1, sc/k))))
+		evalRate = sat.Add(stat(lMax), sat.Mul(k, stat(max(1, lMax/k))))
+		if sl := min(sc, lMax); sl < lMax {
+			evalRate = sat.Add(evalRate, stat(sl), sat.Mul(k, stat(max(1, sl/k))))
 		}
 	}
 	var lift int64

@@ -23,7 +23,9 @@ func estimateMemory(n *redunet.Net, train int, evals ...int) int64 {
 	for _, v := range evals {
 		e += int64(max(v, 0))
 	}
-	return sat.Add(n.MemoryEstimate(train, evals...), sat.Mul(e, int64(n.SampleLen()), 8))
+	// At most the first evaluation set (the test split) has its rates
+	// computed.
+	return sat.Add(n.MemoryEstimateFor(train, evals, 1), sat.Mul(e, int64(n.SampleLen()), 8))
 }
 
 // imageOptions are the options of the image decoder that the flags -size,

@@ -149,12 +149,12 @@ var availableMemory = func() (n int64, desc string, ok bool) {
 }
 
 // softLimit is the soft memory limit of a run estimated to need need bytes
-// of live heap: a quarter more, and at least 256 MiB more, so that the
+// of live heap: a tenth more, and at least 64 MiB more, so that the
 // collector keeps the heap near its live size instead of letting it grow to
 // twice it (the estimate is an upper bound of the live heap, measured within
-// 1.5 times it: the collector is not made to run constantly).
+// 1.5 times it, so the collector is not made to run constantly).
 func softLimit(need int64) int64 {
-	return sat.Add(need, max(need/4, 256<<20))
+	return sat.Add(need, max(need/10, 64<<20))
 }
 
 func max64(a, b int64) int64 {

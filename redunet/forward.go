@@ -42,11 +42,15 @@ const (
 // every per-sample sum runs over bins in a fixed order, so the result does
 // not depend on the number of workers or the chunking.
 //
-// Per bin and chunk X (c×n), every operator's output U = Op·X is formed and
-// kept until the update: U = D·X for a dense operator, U = a·X − a²·Yᴴ·(Y·X)
-// for a low-rank one (2·r·c multiply-adds per sample instead of c²). The
-// class norms come from the U of the C_j, the update is
-// X + Σ_g coef_g·U_g.
+// Per bin and chunk X (c×n), the first pass keeps what the update needs:
+// U = D·X for a dense operator, and for a low-rank one a·I − a²·YᴴY only
+// T' = −a·Y·X (r×n: r values a sample instead of c), as its output is
+// a·(X + Yᴴ·T'). A class's output is formed once more in per-worker
+// scratch for its norm ‖C_j X‖ = a·‖X + Yᴴ·T'‖. The second pass is the
+// update X + Σ_g coef_g·U_g: X scaled by 1 + Σ_low-rank coef_g·a_g, the
+// dense outputs added, and Yᴴ·(coef_g·a_g·T') for each low-rank operator
+// (one product of c×r by r×n). The store of a chunk is so r/c of what the
+// outputs themselves would take, for one more product per low-rank class.
 func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, workers int, pi []float64, sc *forwardScratch[T]) []int {
 	c, m, bins, nk := b.c, b.m, b.bins(), len(l.gamma)
 	yhat := make([]int, m)
@@ -54,11 +58,18 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 		return yhat
 	}
 	ops := l.ops
-	// Per sample and bin: X, then the c values of every operator's output.
-	per := c * (1 + len(ops))
-	maxR := 0
-	for _, op := range ops {
-		maxR = max(maxR, op.r)
+	// Per sample and bin: X, then per operator its output (c values) or T'
+	// (r values) at off[g].
+	off := make([]int, len(ops))
+	per := c
+	for g, op := range ops {
+		off[g] = per
+		switch {
+		case op.r > 0:
+			per += op.r
+		case op.dense != nil:
+			per += c
+		}
 	}
 	nc := max(1, min(m, maxChunk, chunkValues/(bins*per)))
 	if sc == nil {
@@ -79,12 +90,12 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 	scale := make([]float64, nc)
 	workers = workerCount(workers, bins)
 	type wscratch struct {
-		t []T
+		u []T
 		f []float64
 	}
 	ws := make([]wscratch, workers)
 	for w := range ws {
-		ws[w] = wscratch{t: make([]T, maxR*nc), f: make([]float64, nc)}
+		ws[w] = wscratch{u: make([]T, c*nc), f: make([]float64, nc)}
 	}
 	for i0 := 0; i0 < m; i0 += nc {
 		n := min(nc, m-i0)
@@ -98,26 +109,33 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 				cb := contrib[bin*(nk+1)*nc : (bin+1)*(nk+1)*nc]
 				for g := range ops {
 					op := &ops[g]
-					u := st[(1+g)*c*n : (2+g)*c*n]
+					var u []T
+					nw := wt // the weight of ‖u‖² in the norm
 					switch {
 					case op.r > 0:
 						r := op.r
-						t := ws[w].t[:r*n]
+						t := st[off[g]*n : (off[g]+r)*n]
 						k.mulBlock(t, op.y[bin*r*c:(bin+1)*r*c], xb, r, c, n, 0)
-						k.scale(t, -op.a*op.a)
-						copy(u, xb) // a·X, added by the product
-						k.mulAdj(u, op.y[bin*r*c:(bin+1)*r*c], op.yh[bin*c*r:(bin+1)*c*r], t, r, c, n, op.a)
+						k.scale(t, -op.a)
+						if g == 0 {
+							continue
+						}
+						u = ws[w].u[:c*n]
+						copy(u, xb)
+						k.mulAdj(u, op.y[bin*r*c:(bin+1)*r*c], op.yh[bin*c*r:(bin+1)*c*r], t, r, c, n, 1)
+						nw = wt * op.a * op.a // C_j X = a·u; a ≤ 2^500 (maxRateCoef)
 					case op.dense != nil:
+						u = st[off[g]*n : (off[g]+c)*n]
 						k.mulHerm(u, op.dense[bin*c*c:(bin+1)*c*c], xb, c, n)
+						if g == 0 {
+							continue
+						}
 					default:
 						continue // an empty class: no operator, γ_j = 0
 					}
-					if g == 0 {
-						continue
-					}
 					row := cb[(g-1)*nc : (g-1)*nc+n]
 					clear(row)
-					k.addSqNorms(row, u, c, wt)
+					k.addSqNorms(row, u, c, nw)
 				}
 			}
 		})
@@ -143,17 +161,42 @@ func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, wor
 			for bin := lo; bin < hi; bin++ {
 				st := store[bin*per*n : (bin+1)*per*n]
 				xb := st[:c*n]
+				// X·(1 or 2^−k, + Σ_low-rank coef_g·a_g), then the dense outputs.
+				base := 1.0
 				if shrink != 0 {
-					k.scale(xb, shrink)
+					base = shrink
 				}
+				for t := range f {
+					f[t] = base
+					for g := range ops {
+						if ops[g].r > 0 {
+							f[t] += coef[t*(nk+1)+g] * ops[g].a
+						}
+					}
+				}
+				k.scaleCols(xb, xb, c, f)
 				for g := range ops {
-					if ops[g].r == 0 && ops[g].dense == nil {
+					if ops[g].r > 0 || ops[g].dense == nil {
 						continue
 					}
 					for t := range f {
 						f[t] = coef[t*(nk+1)+g]
 					}
-					k.axpyCols(xb, st[(1+g)*c*n:(2+g)*c*n], c, f)
+					k.axpyCols(xb, st[off[g]*n:(off[g]+c)*n], c, f)
+				}
+				// + Yᴴ·(coef_g·a_g·T') for each low-rank operator.
+				for g := range ops {
+					op := &ops[g]
+					if op.r == 0 {
+						continue
+					}
+					r := op.r
+					t := st[off[g]*n : (off[g]+r)*n]
+					for i := range f {
+						f[i] = coef[i*(nk+1)+g] * op.a
+					}
+					k.scaleCols(t, t, r, f)
+					k.mulAdj(xb, op.y[bin*r*c:(bin+1)*r*c], op.yh[bin*c*r:(bin+1)*c*r], t, r, c, n, 1)
 				}
 				row := contrib[bin*(nk+1)*nc+nk*nc : bin*(nk+1)*nc+nk*nc+n]
 				clear(row)

@@ -33,9 +33,12 @@ import "github.com/redunet-go/redunet/internal/sat"
 //	         = 2·t·B·g·C    if 2g < C         dense, or low-rank (Y and Yᴴ)
 //	O        = op(M) + K·op(n)                one layer: E and the C_j
 //	rows     = K·t·B·n·C    if C/2 ≤ n < C    samples turned into dense operators
-//	forward  = t·B·C·(K+2)·c + 8·B·(K+1)·c    a chunk of c = min(max(M, s), 256,
-//	           + W·(t·r + 8)·c                chunkValues/(B·C·(K+2))) samples, r the
-//	                                          largest low-rank rank (0 if none)
+//	size(g)  = C if 2g ≥ C, else g            what the forward pass keeps of an operator's
+//	                                          output, a sample and bin (dense: the output;
+//	                                          low-rank: its r = g coefficients)
+//	P        = C + size(M) + K·size(n)        per sample and bin
+//	forward  = t·B·P·c + 8·B·(K+1)·c          a chunk of c = min(max(M, s), 256,
+//	           + W·(t·C + 8)·c                chunkValues/(B·P)) samples
 //	scratch  = W·t·(C·n + s₀² + C·max(C, s₀)) statistics and factorisation, s₀ = min(M, C)
 //	evalrate = statistics of E_l samples under K classes of E_l/K, and of a chunk
 //	           of min(s, E_l) (the rates of the largest labelled evaluation set, of
@@ -113,15 +116,15 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	if nj < c && dense(nj) {
 		rows = sat.Mul(k, t, bins, nj, c)
 	}
-	per := sat.Mul(bins, c, sat.Add(k, 2))
-	nc := max(1, min(max(m, sc), maxChunk, chunkValues/max(per, 1)))
-	var r int64
-	for _, g := range [...]int64{m, nj} {
-		if !dense(g) {
-			r = max(r, g)
+	size := func(g int64) int64 {
+		if dense(g) {
+			return c
 		}
+		return g
 	}
-	forward := sat.Add(sat.Mul(t, per, nc), sat.Mul(8, bins, sat.Add(k, 1), nc), sat.Mul(wb, sat.Add(sat.Mul(t, r), 8), nc))
+	per := sat.Mul(bins, sat.Add(c, size(m), sat.Mul(k, size(nj))))
+	nc := max(1, min(max(m, sc), maxChunk, chunkValues/max(per, 1)))
+	forward := sat.Add(sat.Mul(t, per, nc), sat.Mul(8, bins, sat.Add(k, 1), nc), sat.Mul(wb, sat.Add(sat.Mul(t, c), 8), nc))
 	sz := min(m, c)
 	scratch := sat.Mul(wb, t, sat.Add(sat.Mul(c, nj), sat.Mul(sz, sz), sat.Mul(c, max(c, sz))))
 	var evalRate int64

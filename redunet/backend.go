@@ -172,9 +172,27 @@ func (complexKernels) adjoint(dst, src []complex128, r, c int) {
 
 func (complexKernels) addSqNorms(dst []float64, x []complex128, c int, w float64) {
 	n := len(dst)
-	for r := 0; r < c*n; r += n {
-		for t, v := range x[r : r+n] {
-			dst[t] += w * (real(v)*real(v) + imag(v)*imag(v))
+	// Four channels a pass, so that dst is loaded and stored once per four
+	// rows (the order of the sum is fixed by c alone).
+	ch := 0
+	for ; ch+3 < c; ch += 4 {
+		r0 := x[ch*n : ch*n+n]
+		r1 := x[(ch+1)*n : (ch+1)*n+n][:len(r0)]
+		r2 := x[(ch+2)*n : (ch+2)*n+n][:len(r0)]
+		r3 := x[(ch+3)*n : (ch+3)*n+n][:len(r0)]
+		d := dst[:len(r0)]
+		for t, v := range r0 {
+			a, b, e := r1[t], r2[t], r3[t]
+			s := real(v)*real(v) + imag(v)*imag(v) + (real(a)*real(a) + imag(a)*imag(a)) +
+				(real(b)*real(b) + imag(b)*imag(b)) + (real(e)*real(e) + imag(e)*imag(e))
+			d[t] += w * s
+		}
+	}
+	for ; ch < c; ch++ {
+		r0 := x[ch*n : ch*n+n]
+		d := dst[:len(r0)]
+		for t, v := range r0 {
+			d[t] += w * (real(v)*real(v) + imag(v)*imag(v))
 		}
 	}
 }

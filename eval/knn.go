@@ -3,8 +3,7 @@ package eval
 import (
 	"fmt"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
+	"github.com/redunet-go/redunet/internal/dmat"
 )
 
 // KNN is a k-nearest-neighbour classifier with cosine similarity
@@ -83,18 +82,16 @@ func (c *KNN) Predict(dst []int, x []float64) []int {
 		hi := min(lo+knnTestBlock, n)
 		rows := hi - lo
 		xs := NormalizeRows(nil, x[lo*d:hi*d], d)
-		a := blas64.General{Rows: rows, Cols: d, Stride: d, Data: xs}
 		tb := min(knnTrainBlock, m)
 		sim := make([]float64, rows*tb)
 		top := newTopK(rows, kn)
 		for tlo := 0; tlo < m; tlo += tb {
 			thi := min(tlo+tb, m)
 			cols := thi - tlo
-			t := blas64.General{Rows: cols, Cols: d, Stride: d, Data: c.train[tlo*d : thi*d]}
-			s := blas64.General{Rows: rows, Cols: cols, Stride: cols, Data: sim[:rows*cols]}
-			blas64.Gemm(blas.NoTrans, blas.Trans, 1, a, t, 0, s)
+			// One worker: the test blocks are already spread over the cores.
+			dmat.Gemm(false, true, rows, cols, d, 1, xs, d, c.train[tlo*d:thi*d], d, 0, sim[:rows*cols], cols, 1)
 			for i := range rows {
-				top.push(i, s.Data[i*cols:(i+1)*cols], tlo)
+				top.push(i, sim[i*cols:(i+1)*cols], tlo)
 			}
 		}
 		count := make([]int, c.k)

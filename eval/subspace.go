@@ -5,6 +5,8 @@ import (
 	"math"
 
 	"gonum.org/v1/gonum/blas"
+
+	"github.com/redunet-go/redunet/internal/dmat"
 	"gonum.org/v1/gonum/blas/blas64"
 	"gonum.org/v1/gonum/mat"
 )
@@ -223,13 +225,18 @@ func argmax(v []float64) int {
 // deficiency) are dropped, so r' can be less than r. ok is false if the
 // eigendecomposition fails.
 func topRightSingular(x []float64, m, d, r int) (blas64.General, bool) {
-	xm := blas64.General{Rows: m, Cols: d, Stride: d, Data: x}
 	n, trans := m, blas.NoTrans
 	if m > d {
 		n, trans = d, blas.Trans
 	}
 	g := blas64.Symmetric{N: n, Stride: n, Uplo: blas.Upper, Data: make([]float64, n*n)}
-	blas64.Syrk(trans, 1, xm, 0, g)
+	// x·xᵀ (m×m, over d) or xᵀ·x (d×d, over m), both triangles; one
+	// worker: the classes are already spread over the cores.
+	k := d
+	if trans == blas.Trans {
+		k = m
+	}
+	dmat.Syrk(trans == blas.Trans, n, k, 1, x, d, 0, g.Data, n, 1)
 	var eig mat.EigenSym
 	if !eig.Factorize(mat.NewSymDense(n, g.Data), true) {
 		return blas64.General{}, false

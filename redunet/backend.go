@@ -8,6 +8,7 @@ import (
 	"gonum.org/v1/gonum/lapack/lapack64"
 
 	"github.com/redunet-go/redunet/conv"
+	"github.com/redunet-go/redunet/internal/dmat"
 )
 
 // This file holds the two backends of the layer engine: the per-bin kernels
@@ -255,8 +256,9 @@ func (complexKernels) addDiag(a []complex128, n int, s float64) {
 }
 
 // realKernels is the backend of nets with one real bin (vector nets): the
-// same operations on float64 through gonum's BLAS and LAPACK, which block
-// and parallelise the large products of d-dimensional vectors. Its blocks
+// same operations on float64, the products through internal/dmat (packed
+// AVX-512/AVX2 GEMM kernels, parallel over both cores) and the
+// factorisations through gonum's LAPACK. Its blocks
 // are sample-major (column t of a c×n block is row t of an n×c row-major
 // matrix), so that every product is X·Aᵀ with unit stride, the form gonum
 // runs fastest.
@@ -270,8 +272,7 @@ func (realKernels) gram(dst, x []float64, r, c int, alpha float64) {
 	if r == 0 {
 		return
 	}
-	blas64.Syrk(blas.NoTrans, alpha, general(x, r, c), 0, lower(dst, r))
-	mirror(dst, r)
+	dmat.Syrk(false, r, c, alpha, x, max(c, 1), 0, dst, r, 0)
 }
 
 // mirror copies the lower triangle of the n×n a to the upper one.
@@ -352,8 +353,7 @@ func (realKernels) blockGram(dst, x []float64, c, n int) {
 		clear(dst[:c*c])
 		return
 	}
-	blas64.Syrk(blas.Trans, 1, general(x, n, c), 0, lower(dst, c))
-	mirror(dst, c)
+	dmat.Syrk(true, c, n, 1, x, c, 0, dst, c, 0)
 }
 
 func (realKernels) blockRows(dst, x []float64, c, n int) { copy(dst[:n*c], x[:n*c]) }
@@ -369,7 +369,7 @@ func (realKernels) mulBlock(dst, a, v []float64, r, q, n int, beta float64) {
 		return
 	}
 	// Sample-major: Dᵀ = Vᵀ·Aᵀ, an n×q times (r×q)ᵀ product.
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1, general(v, n, q), general(a, r, q), beta, general(dst, n, r))
+	dmat.Gemm(false, true, n, r, q, 1, v, q, a, q, beta, dst, r, 0)
 }
 
 func (realKernels) mulHerm(dst, a, v []float64, c, n int) {
@@ -377,7 +377,7 @@ func (realKernels) mulHerm(dst, a, v []float64, c, n int) {
 		return
 	}
 	// Sample-major: Dᵀ = Vᵀ·Aᵀ = Vᵀ·A, A being symmetric.
-	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(v, n, c), general(a, c, c), 0, general(dst, n, c))
+	dmat.Gemm(false, false, n, c, c, 1, v, c, a, c, 0, dst, c, 0)
 }
 
 func (realKernels) mulAdj(dst, y, _, v []float64, r, c, n int, beta float64) {
@@ -390,9 +390,8 @@ func (realKernels) mulAdj(dst, y, _, v []float64, r, c, n int, beta float64) {
 		}
 		return
 	}
-	// Sample-major: Dᵀ = Vᵀ·Y, n×r times r×c (rows of Y, unit stride: the
-	// long axpy form of gonum's kernel, faster here than dots of length r).
-	blas64.Gemm(blas.NoTrans, blas.NoTrans, 1, general(v, n, r), general(y, r, c), beta, general(dst, n, c))
+	// Sample-major: Dᵀ = Vᵀ·Y, n×r times r×c.
+	dmat.Gemm(false, false, n, c, r, 1, v, r, y, c, beta, dst, c, 0)
 }
 
 func (realKernels) gatherCols(dst, src []float64, c, _ int, idx []int) {

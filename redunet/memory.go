@@ -44,9 +44,11 @@ import "github.com/redunet-go/redunet/internal/sat"
 //	           of min(s, E_l) (the rates of the largest labelled evaluation set, of
 //	           E_l samples, merged over its chunks; 0 without labelled sets)
 //	lift     = 8·InChannels·N·(a chunk of max(workers, 2^20/(InChannels·N)) samples)
+//	gemm     = 8·min(2^22, (max(M, c) + C)·C)  a vector net's packed GEMM operands
+//	                                          (internal/dmat keeps them for reuse)
 //
 // The peak is keep + spectra + evals + 8·(3M + 2E) (ŷ and the class lists)
-// + the largest of three phases,
+// + gemm + the largest of three phases,
 //
 //	prepare  8·M·C·N + lift + stream          the prepared training input (not held
 //	                                          through the pass; with Keep it is made
@@ -145,6 +147,10 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	layer := sat.Add(moving, max(sat.Add(sat.Mul(2, o), rows), sat.Add(o, evalRate)), scratch)
 	decode := sat.Add(moving, stream, sat.Mul(8, m, c, nv), sat.Mul(8, e, k))
 	prepare := sat.Add(sat.Mul(8, m, c, nv), lift, stream)
-	total := sat.Add(keep, spectra, evalFeat, index, max(prepare, layer, decode))
+	var gemm int64
+	if n.realBins() {
+		gemm = sat.Mul(8, min(1<<22, sat.Mul(sat.Add(max(m, nc), c), c)))
+	}
+	total := sat.Add(keep, spectra, evalFeat, index, gemm, max(prepare, layer, decode))
 	return sat.Add(total, total/16, 64<<10)
 }

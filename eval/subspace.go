@@ -159,7 +159,7 @@ func (ns *NearestSubspace) Residuals(dst []float64, x []float64) []float64 {
 				continue
 			}
 			p := blas64.General{Rows: hi - lo, Cols: r, Stride: r, Data: proj[:(hi-lo)*r]}
-			blas64.Gemm(blas.NoTrans, blas.Trans, 1, xs, b, 0, p)
+			dmat.Gemm(false, true, hi-lo, r, xs.Cols, 1, xs.Data, xs.Stride, b.Data, b.Stride, 0, p.Data, r, 0)
 			for i := lo; i < hi; i++ {
 				var ps float64
 				for _, v := range p.Data[(i-lo)*r : (i-lo+1)*r] {

@@ -5,8 +5,7 @@ import (
 	"math"
 	"math/rand/v2"
 
-	"gonum.org/v1/gonum/blas"
-	"gonum.org/v1/gonum/blas/blas64"
+	"github.com/redunet-go/redunet/internal/dmat"
 	"gonum.org/v1/gonum/floats"
 )
 
@@ -219,10 +218,7 @@ func (s *LinearSVM) Decision(dst []float64, x []float64) []float64 {
 	for i := range n {
 		copy(dst[i*k:(i+1)*k], s.b)
 	}
-	blas64.Gemm(blas.NoTrans, blas.Trans, 1,
-		blas64.General{Rows: n, Cols: s.d, Stride: s.d, Data: x},
-		blas64.General{Rows: k, Cols: s.d, Stride: s.d, Data: s.w},
-		1, blas64.General{Rows: n, Cols: k, Stride: k, Data: dst})
+	dmat.Gemm(false, true, n, k, s.d, 1, x, s.d, s.w, s.d, 1, dst, k, 0)
 	return dst
 }
 

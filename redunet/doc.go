@@ -34,7 +34,7 @@
 // transforms back. A vector net is the same computation on the empty shape:
 // a d-dimensional vector is d channels at a single bin of weight 1, where
 // every formula below reduces to the vector ReduNet's. Its one real bin is
-// computed by a real backend on gonum's BLAS and LAPACK; every other shape
+// computed by a real backend (SIMD GEMM, gonum's LAPACK); every other shape
 // by the complex per-bin kernels of package conv. There is one Net type, one
 // construction pass, one forward step and one rule for the form of each
 // group's operator.

@@ -9,11 +9,15 @@
 // use 8×24 tiles in float64 and 8×48 in float32 (24 zmm accumulators, opmask
 // stores for the edges); the AVX2+FMA kernels 6×8 and 6×16 tiles (12 ymm
 // accumulators). Tiles are grouped in tasks of at most 256 rows and 480
-// columns, the B block of a task staying in L2; large products (m·n·k ≥ 2²⁰)
-// hand tasks to goroutines as they come free. Tiny ones (m·n·k ≤ 256) are
-// computed directly. Elsewhere, under the build tag purego, or on a CPU
-// without AVX2 and FMA, every call goes to gonum's native BLAS
-// (gonum.org/v1/gonum/blas/gonum).
+// columns, the B block of a task staying in L2, and each task packs the
+// slivers it is the first to need just before using them. Large products
+// (m·n·k ≥ 2²⁰) are split among goroutines, each owning a range of tasks
+// (column blocks first, so that it keeps its B blocks) and helping the others
+// when done. Tiny ones (m·n·k ≤ 256) are computed directly.
+//
+// Elsewhere, under the build tag purego, or on a CPU without AVX2 and FMA,
+// every call goes to gonum's native BLAS (gonum.org/v1/gonum/blas/gonum),
+// which ignores the worker count (its Gemm uses GOMAXPROCS goroutines).
 //
 // Every element of C accumulates its k blocks, fixed by k alone, in the same
 // order whatever the number of workers, so results are bitwise independent

@@ -4,7 +4,6 @@ package dmat
 
 import (
 	"runtime"
-	"slices"
 	"sync"
 	"sync/atomic"
 	"unsafe"
@@ -231,7 +230,8 @@ func (c *chunk[T]) do(workers int) {
 	c.tmp = mem[na+nb:]
 	c.stateA, c.stateB = buf.state[:nkc*c.nsa], buf.state[nkc*c.nsa:]
 	c.lockA, c.lockB = buf.locks[:nkc*c.nsa], buf.locks[nkc*c.nsa:]
-	forEach(workers, len(c.taskList), func(w, t int) { c.doTask(c.taskList[t], c.tmp[w*tmpSize:][:tmpSize]) })
+	forEach(workers, len(c.taskList), func(t int) int { return c.taskList[t].cost },
+		func(w, t int) { c.doTask(c.taskList[t], c.tmp[w*tmpSize:][:tmpSize]) })
 }
 
 // planTasks splits the tiles of the chunk into tasks of at most mcMax rows
@@ -256,10 +256,12 @@ func (c *chunk[T]) planTasks(workers int) {
 			}
 		}
 	}
+	// Column blocks outer: the consecutive tasks a worker owns (forEach)
+	// share their B blocks, the larger operand, which stays in its L2.
 	c.taskList = c.taskList[:0]
-	for bi := 0; bi < mb; bi++ {
-		i0, i1 := bi*c.nsa/mb, (bi+1)*c.nsa/mb
-		for bj := 0; bj < nb; bj++ {
+	for bj := 0; bj < nb; bj++ {
+		for bi := 0; bi < mb; bi++ {
+			i0, i1 := bi*c.nsa/mb, (bi+1)*c.nsa/mb
 			t := task{i0: i0, i1: i1, j0: bj * c.nsb / nb, j1: (bj + 1) * c.nsb / nb}
 			t.ri, t.rj = bj*(t.i1-t.i0)/nb, bi*(t.j1-t.j0)/mb
 			if c.p.tri == triAll {
@@ -279,10 +281,6 @@ func (c *chunk[T]) planTasks(workers int) {
 				c.taskList = append(c.taskList, t)
 			}
 		}
-	}
-	if c.p.tri != triAll {
-		// Longest first, so that the short ones fill in at the end.
-		slices.SortStableFunc(c.taskList, func(a, b task) int { return b.cost - a.cost })
 	}
 }
 
@@ -568,9 +566,14 @@ func copyShort[T float](dst, src []T) {
 }
 
 // forEach calls f(w, i) for every i in [0, n) on up to workers goroutines
-// (w < workers numbers the goroutine; the caller's is 0), which take the
-// next i as they are free.
-func forEach(workers, n int, f func(w, i int)) {
+// (w < workers numbers the goroutine; the caller's is 0), giving each the
+// same share of the total cost(i).
+//
+// Goroutine w owns the w-th of consecutive ranges of [0, n) with that share
+// and takes its items in order, then helps the others with theirs: the same
+// sizes give the same goroutine the same items (and so its cache the same
+// part of C) from call to call, while a slow goroutine is still helped out.
+func forEach(workers, n int, cost func(i int) int, f func(w, i int)) {
 	workers = min(workers, n)
 	if workers <= 1 {
 		for i := 0; i < n; i++ {
@@ -578,14 +581,36 @@ func forEach(workers, n int, f func(w, i int)) {
 		}
 		return
 	}
-	var next atomic.Int64
+	// Queue q holds items [bound[q], bound[q+1]), next[q] counts those
+	// taken (padded against false sharing).
+	bound := make([]int, workers+1)
+	total := 0
+	for i := 0; i < n; i++ {
+		total += cost(i)
+	}
+	for i, acc, q := 0, 0, 1; i < n && q < workers; i++ {
+		acc += cost(i)
+		for q < workers && acc*workers >= q*total {
+			bound[q] = i + 1
+			q++
+		}
+	}
+	bound[workers] = n
+	type counter struct {
+		n atomic.Int64
+		_ [56]byte
+	}
+	next := make([]counter, workers)
 	body := func(w int) {
-		for {
-			i := int(next.Add(1) - 1)
-			if i >= n {
-				return
+		for d := 0; d < workers; d++ {
+			q := (w + d) % workers
+			for {
+				i := bound[q] + int(next[q].n.Add(1)-1)
+				if i >= bound[q+1] {
+					break
+				}
+				f(w, i)
 			}
-			f(w, i)
 		}
 	}
 	var wg sync.WaitGroup

@@ -103,7 +103,7 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
 	sc, stream := eMax, int64(0)
 	if !n.realBins() {
-		sc = min(eMax, max(1, streamValues/sat.Mul(bins, c)))
+		sc = min(eMax, max(1, int64(streamValues)/sat.Mul(bins, c)))
 		stream = sat.Mul(max(sat.Mul(t, bins), sat.Mul(8, nv)), c, sc)
 	}
 

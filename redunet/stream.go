@@ -29,7 +29,7 @@ import (
 // views of the prepared input, moved in place.
 
 // streamValues bounds one chunk of an evaluation set, in complex values.
-const streamValues = 1 << 22
+var streamValues = 1 << 22 // a variable so that tests can make chunks small
 
 // evalStream is one evaluation set in a construction pass: m samples, held
 // in buf (bin-major spectra per chunk, or for a real-bin net the prepared

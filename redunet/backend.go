@@ -275,15 +275,6 @@ func (realKernels) gram(dst, x []float64, r, c int, alpha float64) {
 	dmat.Syrk(false, r, c, alpha, x, max(c, 1), 0, dst, r, 0)
 }
 
-// mirror copies the lower triangle of the n×n a to the upper one.
-func mirror(a []float64, n int) {
-	for i := 0; i < n; i++ {
-		for j := 0; j < i; j++ {
-			a[j*n+i] = a[i*n+j]
-		}
-	}
-}
-
 func lower(a []float64, n int) blas64.Symmetric {
 	return blas64.Symmetric{N: n, Stride: max(n, 1), Uplo: blas.Lower, Data: a}
 }

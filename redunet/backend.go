@@ -264,6 +264,50 @@ func (complexKernels) addDiag(a []complex128, n int, s float64) {
 // runs fastest.
 type realKernels struct{}
 
+// smallProduct is the number of multiply-adds below which a real product
+// runs in gonum's BLAS rather than internal/dmat, whose packing and
+// goroutines cost more than they save there: the products of vector nets
+// of a few dimensions (gaussian2d's d = 2 ran 2× slower through dmat).
+const smallProduct = 1 << 16
+
+// gemm sets the m×n C (stride ldc) to op(A)·op(B) + β·C, op(A) m×k.
+func gemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, beta float64, c []float64, ldc int) {
+	if m*n*k >= smallProduct {
+		dmat.Gemm(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc, 0)
+		return
+	}
+	ta, tb := blas.NoTrans, blas.NoTrans
+	ar, ac, br, bc := m, k, k, n
+	if transA {
+		ta, ar, ac = blas.Trans, k, m
+	}
+	if transB {
+		tb, br, bc = blas.Trans, n, k
+	}
+	blas64.Gemm(ta, tb, 1, blas64.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
+		blas64.General{Rows: br, Cols: bc, Stride: ldb, Data: b}, beta, blas64.General{Rows: m, Cols: n, Stride: ldc, Data: c})
+}
+
+// syrk sets the n×n C (both triangles) to α·A·Aᵀ (A n×k) or α·Aᵀ·A
+// (trans, A k×n).
+func syrk(trans bool, n, k int, alpha float64, a []float64, lda int, c []float64, ldc int) {
+	if n*n*k >= 2*smallProduct {
+		dmat.Syrk(trans, n, k, alpha, a, lda, 0, c, ldc, 0)
+		return
+	}
+	t, ar, ac := blas.NoTrans, n, k
+	if trans {
+		t, ar, ac = blas.Trans, k, n
+	}
+	blas64.Syrk(t, alpha, blas64.General{Rows: ar, Cols: ac, Stride: lda, Data: a}, 0,
+		blas64.Symmetric{N: n, Stride: ldc, Uplo: blas.Lower, Data: c})
+	for i := 0; i < n; i++ {
+		for j := 0; j < i; j++ {
+			c[j*ldc+i] = c[i*ldc+j]
+		}
+	}
+}
+
 func general(data []float64, r, c int) blas64.General {
 	return blas64.General{Rows: r, Cols: c, Stride: max(c, 1), Data: data}
 }
@@ -272,7 +316,7 @@ func (realKernels) gram(dst, x []float64, r, c int, alpha float64) {
 	if r == 0 {
 		return
 	}
-	dmat.Syrk(false, r, c, alpha, x, max(c, 1), 0, dst, r, 0)
+	syrk(false, r, c, alpha, x, max(c, 1), dst, r)
 }
 
 func lower(a []float64, n int) blas64.Symmetric {
@@ -344,7 +388,7 @@ func (realKernels) blockGram(dst, x []float64, c, n int) {
 		clear(dst[:c*c])
 		return
 	}
-	dmat.Syrk(true, c, n, 1, x, c, 0, dst, c, 0)
+	syrk(true, c, n, 1, x, c, dst, c)
 }
 
 func (realKernels) blockRows(dst, x []float64, c, n int) { copy(dst[:n*c], x[:n*c]) }
@@ -360,7 +404,7 @@ func (realKernels) mulBlock(dst, a, v []float64, r, q, n int, beta float64) {
 		return
 	}
 	// Sample-major: Dᵀ = Vᵀ·Aᵀ, an n×q times (r×q)ᵀ product.
-	dmat.Gemm(false, true, n, r, q, 1, v, q, a, q, beta, dst, r, 0)
+	gemm(false, true, n, r, q, v, q, a, q, beta, dst, r)
 }
 
 func (realKernels) mulHerm(dst, a, v []float64, c, n int) {
@@ -368,7 +412,7 @@ func (realKernels) mulHerm(dst, a, v []float64, c, n int) {
 		return
 	}
 	// Sample-major: Dᵀ = Vᵀ·Aᵀ = Vᵀ·A, A being symmetric.
-	dmat.Gemm(false, false, n, c, c, 1, v, c, a, c, 0, dst, c, 0)
+	gemm(false, false, n, c, c, v, c, a, c, 0, dst, c)
 }
 
 func (realKernels) mulAdj(dst, y, _, v []float64, r, c, n int, beta float64) {
@@ -382,7 +426,7 @@ func (realKernels) mulAdj(dst, y, _, v []float64, r, c, n int, beta float64) {
 		return
 	}
 	// Sample-major: Dᵀ = Vᵀ·Y, n×r times r×c.
-	dmat.Gemm(false, false, n, c, r, 1, v, r, y, c, beta, dst, c, 0)
+	gemm(false, false, n, c, r, v, r, y, c, beta, dst, c)
 }
 
 func (realKernels) gatherCols(dst, src []float64, c, _ int, idx []int) {

@@ -149,11 +149,19 @@ var availableMemory = func() (n int64, desc string, ok bool) {
 }
 
 // softLimit is the soft memory limit of a run estimated to need need bytes
-// of live heap: a tenth more, and at least 64 MiB more, so that the
-// collector keeps the heap near its live size instead of letting it grow to
-// twice it (the estimate is an upper bound of the live heap, measured within
-// 1.5 times it, so the collector is not made to run constantly).
+// of live heap: for a run of 1 GiB or more, a tenth more and at least 64 MiB
+// more, so that the collector keeps the heap near its live size instead of
+// letting it grow to twice it (the estimate bounds the live heap of the
+// network's pass, measured within 1.5 times it, and the command's own
+// arrays, so the collector is not made to run constantly). A smaller run
+// gets no limit: what the estimate leaves out (a report's figures, the
+// command's bookkeeping) can outweigh it there, and a limit below the live
+// heap would make the collector run without pause (gaussian3d's repro, an
+// estimate of 4 MB, ran 2× slower under one).
 func softLimit(need int64) int64 {
+	if need < 1<<30 {
+		return math.MaxInt64
+	}
 	return sat.Add(need, max(need/10, 64<<20))
 }
 

@@ -29,7 +29,9 @@ type scalar interface{ float64 | complex128 }
 // spectra, sample-major (n rows of c values) for the real one, where it is
 // the samples' own layout and gonum's products run fastest. Every block
 // operation works column by column, so the engine never depends on the
-// order. No method allocates.
+// order. No method allocates, but for the real backend's large products,
+// which take a few small allocations and pooled packing scratch
+// (internal/dmat; counted by MemoryEstimate).
 type kernels[T scalar] interface {
 	// gram sets dst (r×r, both triangles) to α·X·Xᴴ for the r×c matrix x.
 	gram(dst, x []T, r, c int, alpha float64)
@@ -298,6 +300,11 @@ func syrk(trans bool, n, k int, alpha float64, a []float64, lda int, c []float64
 	t, ar, ac := blas.NoTrans, n, k
 	if trans {
 		t, ar, ac = blas.Trans, k, n
+	}
+	// gonum's lower Aᵀ·A form scales C by β even when β = 0, so a NaN left
+	// in the scratch would survive: clear it first.
+	for i := 0; i < n; i++ {
+		clear(c[i*ldc : i*ldc+n])
 	}
 	blas64.Syrk(t, alpha, blas64.General{Rows: ar, Cols: ac, Stride: lda, Data: a}, 0,
 		blas64.Symmetric{N: n, Stride: ldc, Uplo: blas.Lower, Data: c})

@@ -256,30 +256,34 @@ func (c *chunk[T]) planTasks(workers int) {
 			}
 		}
 	}
-	// Column blocks outer: the consecutive tasks a worker owns (forEach)
-	// share their B blocks, the larger operand, which stays in its L2.
+	// Column blocks outer for a Gemm: the consecutive tasks a worker owns
+	// (forEach) share their B blocks, which stay in its L2. Row blocks
+	// outer for a Syrk, whose A slivers are copied from B slivers of the
+	// column block of the same index, the last of the row's tasks.
 	c.taskList = c.taskList[:0]
-	for bj := 0; bj < nb; bj++ {
-		for bi := 0; bi < mb; bi++ {
-			i0, i1 := bi*c.nsa/mb, (bi+1)*c.nsa/mb
-			t := task{i0: i0, i1: i1, j0: bj * c.nsb / nb, j1: (bj + 1) * c.nsb / nb}
-			t.ri, t.rj = bj*(t.i1-t.i0)/nb, bi*(t.j1-t.j0)/mb
-			if c.p.tri == triAll {
-				t.cost = (t.i1 - t.i0) * (t.j1 - t.j0)
-			} else {
-				for i := t.i0; i < t.i1; i++ {
-					row := c.m0 + i*mr
-					for j := t.j0; j < t.j1; j++ {
-						col := c.n0 + j*nr
-						if need, _ := c.p.tile(row, min(mr, c.m0+c.rows-row), col, min(nr, c.n0+c.cols-col)); need {
-							t.cost++
-						}
+	for o := 0; o < mb*nb; o++ {
+		bi, bj := o%mb, o/mb
+		if c.p.tri != triAll {
+			bi, bj = o/nb, o%nb
+		}
+		i0, i1 := bi*c.nsa/mb, (bi+1)*c.nsa/mb
+		t := task{i0: i0, i1: i1, j0: bj * c.nsb / nb, j1: (bj + 1) * c.nsb / nb}
+		t.ri, t.rj = bj*(t.i1-t.i0)/nb, bi*(t.j1-t.j0)/mb
+		if c.p.tri == triAll {
+			t.cost = (t.i1 - t.i0) * (t.j1 - t.j0)
+		} else {
+			for i := t.i0; i < t.i1; i++ {
+				row := c.m0 + i*mr
+				for j := t.j0; j < t.j1; j++ {
+					col := c.n0 + j*nr
+					if need, _ := c.p.tile(row, min(mr, c.m0+c.rows-row), col, min(nr, c.n0+c.cols-col)); need {
+						t.cost++
 					}
 				}
 			}
-			if t.cost > 0 {
-				c.taskList = append(c.taskList, t)
-			}
+		}
+		if t.cost > 0 {
+			c.taskList = append(c.taskList, t)
 		}
 	}
 }

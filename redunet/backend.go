@@ -17,8 +17,13 @@ import (
 // engine (stats.go, factor.go, forward.go) is written once over the kernels
 // interface; a backend only supplies block-level linear algebra.
 
-// scalar is the element type of a backend.
-type scalar interface{ float64 | complex128 }
+// scalar is the element type of a backend: float64 and complex128 for the
+// full engine; complex64 and float32 for the application of a float32 net
+// (Params.Precision), whose statistics and factorisations run in float64
+// (backend32.go).
+type scalar interface {
+	float64 | complex128 | float32 | complex64
+}
 
 // kernels are the operations the engine needs, on two kinds of operand.
 //
@@ -33,6 +38,7 @@ type scalar interface{ float64 | complex128 }
 // which take a few small allocations and pooled packing scratch
 // (internal/dmat; counted by MemoryEstimate).
 type kernels[T scalar] interface {
+	applyKernels[T]
 	// gram sets dst (r×r, both triangles) to α·X·Xᴴ for the r×c matrix x.
 	gram(dst, x []T, r, c int, alpha float64)
 	// cholesky factorises the Hermitian positive-definite a = L·Lᴴ in place
@@ -48,14 +54,22 @@ type kernels[T scalar] interface {
 	adjoint(dst, src []T, r, c int)
 	// addDiag adds s to the diagonal of the n×n matrix a.
 	addDiag(a []T, n int, s float64)
-	// scale multiplies every element of x by s.
-	scale(x []T, s float64)
 
 	// blockGram sets dst (c×c matrix, both triangles) to X·Xᴴ for the c×n
 	// block x.
 	blockGram(dst, x []T, c, n int)
 	// blockRows writes Xᴴ, the n×c matrix of the c×n block x.
 	blockRows(dst, x []T, c, n int)
+	// gatherCols sets the c×len(idx) block dst to the columns idx of the
+	// c×m block src.
+	gatherCols(dst, src []T, c, m int, idx []int)
+}
+
+// applyKernels are the block operations of the forward step (stage (c)),
+// which is all a float32 net runs in single precision.
+type applyKernels[T scalar] interface {
+	// scale multiplies every element of x by s.
+	scale(x []T, s float64)
 	// mulBlock sets the r×n block dst to A·V + β·dst for the r×q matrix a
 	// and the q×n block v; with β = 0 dst is not read.
 	mulBlock(dst, a, v []T, r, q, n int, beta float64)
@@ -65,9 +79,6 @@ type kernels[T scalar] interface {
 	// mulAdj sets the c×n block dst to Yᴴ·V + β·dst for the r×c matrix y
 	// (yh is Yᴴ, c×r, which a backend may use instead) and the r×n block v.
 	mulAdj(dst, y, yh, v []T, r, c, n int, beta float64)
-	// gatherCols sets the c×len(idx) block dst to the columns idx of the
-	// c×m block src.
-	gatherCols(dst, src []T, c, m int, idx []int)
 	// copyCols sets the c×n block dst to the columns i0…i0+n−1 of the c×m
 	// block src.
 	copyCols(dst, src []T, c, m, i0, n int)
@@ -126,9 +137,7 @@ func (complexKernels) gatherCols(dst, src []complex128, c, m int, idx []int) {
 }
 
 func (complexKernels) copyCols(dst, src []complex128, c, m, i0, n int) {
-	for ch := 0; ch < c; ch++ {
-		copy(dst[ch*n:(ch+1)*n], src[ch*m+i0:ch*m+i0+n])
-	}
+	copyChannelCols(dst, src, c, m, i0, n)
 }
 
 func (complexKernels) scatterCols(dst, src []complex128, c, m, i0 int, f []float64) {

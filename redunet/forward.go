@@ -51,7 +51,7 @@ const (
 // dense outputs added, and Yᴴ·(coef_g·a_g·T') for each low-rank operator
 // (one product of c×r by r×n). The store of a chunk is so r/c of what the
 // outputs themselves would take, for one more product per low-rank class.
-func forward[T scalar](k kernels[T], b *blocks[T], l *layerOps[T], p Params, workers int, pi []float64, sc *forwardScratch[T]) []int {
+func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params, workers int, pi []float64, sc *forwardScratch[T]) []int {
 	c, m, bins, nk := b.c, b.m, b.bins(), len(l.gamma)
 	yhat := make([]int, m)
 	if m == 0 {
@@ -308,7 +308,7 @@ func scaleToUnitMax(v []float64) {
 // column t of the c×n block at store[p·stride:]) by the power of two of
 // its largest magnitude, exactly, and returns 1/‖·‖ of the result, summed
 // over bins in order, or 0 for a zero sample.
-func rescaleCol[T scalar](k kernels[T], store []T, w []float64, stride, c, n, t int) float64 {
+func rescaleCol[T scalar](k applyKernels[T], store []T, w []float64, stride, c, n, t int) float64 {
 	mx := 0.0
 	for bin := range w {
 		mx = max(mx, k.colMaxAbs(store[bin*stride:bin*stride+c*n], c, n, t))

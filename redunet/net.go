@@ -602,7 +602,7 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		if err != nil {
 			return err
 		}
-		next.sc, next.sr = layer.sc, layer.sr // one forward scratch for the pass
+		layer.keepScratch(next) // one forward scratch for the pass
 		probeHeap()
 		layer = next
 		if opt.noRates {

@@ -22,7 +22,24 @@ type Params struct {
 	Lambda float64
 	// Layers is the number of layers L.
 	Layers int
+	// Precision is the arithmetic of the layers' application: "" or
+	// "float64" (the default, in which the goldens hold), or "float32",
+	// opt-in: samples held in single precision between layers (complex64
+	// spectra), the forward step's products in float32 (twice the SIMD
+	// width), half the memory of the sets. The statistics and
+	// factorisations run in float64 either way; the operators are rounded
+	// to float32 for the application. A model records it.
+	Precision string `json:",omitempty"`
 }
+
+// The values of Params.Precision.
+const (
+	Float64 = "float64"
+	Float32 = "float32"
+)
+
+// single reports whether p asks for the float32 path.
+func (p Params) single() bool { return p.Precision == Float32 }
 
 // DefaultParams returns the paper's defaults: η = 0.5, ε² = 0.1, λ = 500,
 // with the given number of layers.
@@ -51,6 +68,9 @@ func (p Params) Validate() error {
 	check("lambda (λ)", p.Lambda, p.Lambda >= 0, "a finite value ≥ 0")
 	if p.Layers < 0 {
 		bad = append(bad, fmt.Sprintf("layers = %d, want ≥ 0", p.Layers))
+	}
+	if p.Precision != "" && p.Precision != Float64 && p.Precision != Float32 {
+		bad = append(bad, fmt.Sprintf("precision = %q, want %q or %q", p.Precision, Float64, Float32))
 	}
 	if bad == nil {
 		return nil

@@ -22,21 +22,33 @@ import (
 // Batch is a set of samples in the basis where the layers act, ready for
 // the stages: the half spectra of their (lifted, normalised) signals, one
 // C×M block per kept frequency bin, or for a net with a single real bin (a
-// vector net) the samples themselves. Apply moves a Batch in place.
+// vector net) the samples themselves, in the net's precision. Apply moves a
+// Batch in place.
 type Batch struct {
 	shape    fft.Shape // the net's signal shape
 	channels int
-	c        *blocks[complex128]
-	r        *blocks[float64]
+	// One of the four is set: the float64 blocks, or a float32 net's.
+	c   *blocks[complex128]
+	r   *blocks[float64]
+	c32 *blocks[complex64]
+	r32 *blocks[float32]
 }
 
 // Len returns the number of samples M.
 func (b *Batch) Len() int {
-	if b.r != nil {
+	switch {
+	case b.r != nil:
 		return b.r.m
+	case b.c != nil:
+		return b.c.m
+	case b.c32 != nil:
+		return b.c32.m
 	}
-	return b.c.m
+	return b.r32.m
 }
+
+// single reports whether b holds a float32 net's samples.
+func (b *Batch) single() bool { return b.c32 != nil || b.r32 != nil }
 
 // Stats are stage (a) of a layer: for one set of samples and its labels,
 // per frequency bin, the Gram sum Σ_g(p) = Σ_{i∈g} V_i(p)V_i(p)ᴴ of every
@@ -85,11 +97,22 @@ type Layer struct {
 	params  Params
 	workers int
 	rates   Rates
-	c       *layerOps[complex128]
-	r       *layerOps[float64]
+	// One of the four is set (with operators): a float32 net's are c32 or
+	// r32, rounded from the float64 factorisation.
+	c   *layerOps[complex128]
+	r   *layerOps[float64]
+	c32 *layerOps[complex64]
+	r32 *layerOps[float32]
 	// scratch of Apply, kept across calls
-	sc *forwardScratch[complex128]
-	sr *forwardScratch[float64]
+	sc   *forwardScratch[complex128]
+	sr   *forwardScratch[float64]
+	sc32 *forwardScratch[complex64]
+	sr32 *forwardScratch[float32]
+}
+
+// keepScratch hands l's forward scratch to next: one scratch for a pass.
+func (l *Layer) keepScratch(next *Layer) {
+	next.sc, next.sr, next.sc32, next.sr32 = l.sc, l.sr, l.sc32, l.sr32
 }
 
 // InputRates returns R, Rc and ΔR (true labels) of the samples the layer
@@ -100,6 +123,12 @@ func (l *Layer) InputRates() Rates { return l.rates }
 // g = 0 is E, g = 1+j is C_j. For a vector net (one real bin) the values are
 // real.
 func (l *Layer) Operator(g, p int) []complex128 {
+	switch {
+	case l.r32 != nil:
+		return (&Layer{r: convertOps(l.r32, widenR)}).Operator(g, p)
+	case l.c32 != nil:
+		return (&Layer{c: convertOps(l.c32, widenC)}).Operator(g, p)
+	}
 	if l.r != nil {
 		d := denseOp(realKernels{}, l.r, g, p)
 		out := make([]complex128, len(d))
@@ -113,8 +142,13 @@ func (l *Layer) Operator(g, p int) []complex128 {
 
 // Gamma returns the class fractions γ_j = m_j/m (a copy).
 func (l *Layer) Gamma() []float64 {
-	if l.r != nil {
+	switch {
+	case l.r != nil:
 		return slices.Clone(l.r.gamma)
+	case l.c32 != nil:
+		return slices.Clone(l.c32.gamma)
+	case l.r32 != nil:
+		return slices.Clone(l.r32.gamma)
 	}
 	return slices.Clone(l.c.gamma)
 }
@@ -138,29 +172,45 @@ func denseOp[T scalar](k kernels[T], lo *layerOps[T], g, p int) []T {
 // pi is nil. Samples are independent: any split of a set into batches gives
 // the same result. Apply is not safe for concurrent use (it keeps scratch).
 func (l *Layer) Apply(b *Batch, pi []float64) []int {
-	if (l.r != nil) != (b.r != nil) || !slices.Equal(l.shape, b.shape) {
+	if (l.r != nil || l.r32 != nil) != (b.r != nil || b.r32 != nil) || !slices.Equal(l.shape, b.shape) {
 		panic(fmt.Sprintf("redunet: Layer.Apply: a layer of %v signals applied to a batch of %v signals", []int(l.shape), []int(b.shape)))
+	}
+	if (l.c32 != nil || l.r32 != nil) != b.single() {
+		panic("redunet: Layer.Apply: a layer and a batch of different precisions")
 	}
 	k := l.k
 	if pi != nil && len(pi) != b.Len()*k {
 		panic(fmt.Sprintf("redunet: Layer.Apply: len(pi) = %d, want %d", len(pi), b.Len()*k))
 	}
-	if l.r != nil {
-		if l.r.c != b.r.c {
-			panic("redunet: Layer.Apply: channel mismatch")
-		}
-		if l.sr == nil {
-			l.sr = new(forwardScratch[float64])
-		}
-		return forward(realKernels{}, b.r, l.r, l.params, l.workers, pi, l.sr)
+	switch {
+	case l.r != nil:
+		checkApply(l.r.c, b.r.c, len(l.r.w), len(b.r.w))
+		return forward(realKernels{}, b.r, l.r, l.params, l.workers, pi, newScratch(&l.sr))
+	case l.c != nil:
+		checkApply(l.c.c, b.c.c, len(l.c.w), len(b.c.w))
+		return forward(complexKernels{}, b.c, l.c, l.params, l.workers, pi, newScratch(&l.sc))
+	case l.c32 != nil:
+		checkApply(l.c32.c, b.c32.c, len(l.c32.w), len(b.c32.w))
+		return forward(complex64Kernels{}, b.c32, l.c32, l.params, l.workers, pi, newScratch(&l.sc32))
+	case l.r32 != nil:
+		checkApply(l.r32.c, b.r32.c, len(l.r32.w), len(b.r32.w))
+		return forward(float32Kernels{}, b.r32, l.r32, l.params, l.workers, pi, newScratch(&l.sr32))
 	}
-	if l.c.c != b.c.c || len(l.c.w) != len(b.c.w) {
+	panic("redunet: Layer.Apply: a layer without operators (the last layer's statistics)")
+}
+
+func checkApply(lc, bc, lbins, bbins int) {
+	if lc != bc || lbins != bbins {
 		panic("redunet: Layer.Apply: channel or bin mismatch")
 	}
-	if l.sc == nil {
-		l.sc = new(forwardScratch[complex128])
+}
+
+// newScratch returns *sc, allocating it first if it is nil.
+func newScratch[T scalar](sc **forwardScratch[T]) *forwardScratch[T] {
+	if *sc == nil {
+		*sc = new(forwardScratch[T])
 	}
-	return forward(complexKernels{}, b.c, l.c, l.params, l.workers, pi, l.sc)
+	return *sc
 }
 
 // realBins reports whether the net's transform has a single real bin (every
@@ -189,13 +239,35 @@ func (n *Net) encodePrepared(z []float64, t *conv.Transformer) *Batch {
 	if n.realBins() {
 		// The real backend's blocks are sample-major: the samples as they are
 		// (copied: the batch is moved in place).
+		if n.Params.single() {
+			d := make([]float32, len(z))
+			narrowR(d, z)
+			return &Batch{shape: n.Shape, channels: n.C, r32: &blocks[float32]{m: m, c: n.C, w: []float64{1}, data: d}}
+		}
 		return &Batch{shape: n.Shape, channels: n.C, r: &blocks[float64]{m: m, c: n.C, w: []float64{1}, data: slices.Clone(z)}}
 	}
 	if t == nil {
 		t = conv.NewTransformer(n.Shape, n.workers())
 	}
-	s := t.Forward(nil, z, m, n.C)
-	return &Batch{shape: n.Shape, channels: n.C, c: &blocks[complex128]{m: m, c: n.C, w: s.W, data: s.Data}}
+	if !n.Params.single() {
+		s := t.Forward(nil, z, m, n.C)
+		return &Batch{shape: n.Shape, channels: n.C, c: &blocks[complex128]{m: m, c: n.C, w: s.W, data: s.Data}}
+	}
+	// float32: transformed in float64 a chunk at a time, each chunk's
+	// spectra rounded into place.
+	bins, c, per := n.Shape.Bins(), n.C, n.FeatureLen()
+	b := &blocks[complex64]{m: m, c: c, w: n.Shape.Weights(), data: make([]complex64, m*bins*c)}
+	nc := max(1, min(m, streamValues/max(1, bins*c)))
+	sp := make([]complex128, min(m, nc)*bins*c)
+	for i0 := 0; i0 < m; i0 += nc {
+		nb := min(nc, m-i0)
+		chunk := &conv.Spectra{M: nb, C: c, Shape: n.Shape, Data: sp[:nb*bins*c], W: b.w}
+		t.Forward(chunk, z[i0*per:(i0+nb)*per], nb, c)
+		for p := 0; p < bins*c; p++ { // row p: one channel at one bin
+			narrowC(b.data[p*m+i0:p*m+i0+nb], chunk.Data[p*nb:(p+1)*nb])
+		}
+	}
+	return &Batch{shape: n.Shape, channels: n.C, c32: b}
 }
 
 // Decode transforms a batch back to the signal domain and normalises every
@@ -207,16 +279,39 @@ func (n *Net) decode(b *Batch, t *conv.Transformer) []float64 {
 		panic(err.Error())
 	}
 	per := n.C * n.Shape.Len()
-	if b.r != nil {
+	switch {
+	case b.r != nil:
 		z := slices.Clone(b.r.data)
+		normalizeRows(z, per)
+		return z
+	case b.r32 != nil:
+		z := make([]float64, len(b.r32.data))
+		widenR(z, b.r32.data)
 		normalizeRows(z, per)
 		return z
 	}
 	if t == nil {
 		t = conv.NewTransformer(n.Shape, n.workers())
 	}
-	s := &conv.Spectra{M: b.c.m, C: b.c.c, Shape: fft.Shape(n.Shape), Data: b.c.data, W: b.c.w}
-	z := t.Inverse(nil, s)
+	if b.c != nil {
+		s := &conv.Spectra{M: b.c.m, C: b.c.c, Shape: fft.Shape(n.Shape), Data: b.c.data, W: b.c.w}
+		z := t.Inverse(nil, s)
+		normalizeRows(z, per)
+		return z
+	}
+	// float32: widened a chunk at a time into float64 spectra.
+	m, c, bins := b.c32.m, b.c32.c, b.c32.bins()
+	z := make([]float64, m*per)
+	nc := max(1, min(m, streamValues/max(1, bins*c)))
+	sp := make([]complex128, min(m, nc)*bins*c)
+	for i0 := 0; i0 < m; i0 += nc {
+		nb := min(nc, m-i0)
+		chunk := &conv.Spectra{M: nb, C: c, Shape: n.Shape, Data: sp[:nb*bins*c], W: b.c32.w}
+		for p := 0; p < bins*c; p++ {
+			widenC(chunk.Data[p*nb:(p+1)*nb], b.c32.data[p*m+i0:p*m+i0+nb])
+		}
+		t.Inverse(z[i0*per:(i0+nb)*per], chunk)
+	}
 	normalizeRows(z, per)
 	return z
 }
@@ -241,10 +336,16 @@ func (n *Net) Statistics(b *Batch, labels []int) (*Stats, error) {
 // statistics computes the statistics of b under a grouping; without all,
 // the whole-set group is left empty (see classRates).
 func (n *Net) statistics(b *Batch, classes [][]int, all bool) *Stats {
-	if b.r != nil {
-		return &Stats{shape: n.Shape, r: statistics(realKernels{}, b.r, classes, n.Shape.Len(), n.workers(), all)}
+	full, w := n.Shape.Len(), n.workers()
+	switch {
+	case b.r != nil:
+		return &Stats{shape: n.Shape, r: statistics(realKernels{}, b.r, classes, full, w, all)}
+	case b.r32 != nil:
+		return &Stats{shape: n.Shape, r: statisticsWide(realKernels{}, b.r32, widenR, classes, full, w, all)}
+	case b.c32 != nil:
+		return &Stats{shape: n.Shape, c: statisticsWide(complexKernels{}, b.c32, widenC, classes, full, w, all)}
 	}
-	return &Stats{shape: n.Shape, c: statistics(complexKernels{}, b.c, classes, n.Shape.Len(), n.workers(), all)}
+	return &Stats{shape: n.Shape, c: statistics(complexKernels{}, b.c, classes, full, w, all)}
 }
 
 // classRates returns the rates of b under the labels given R, the
@@ -265,6 +366,9 @@ func (n *Net) checkBatch(b *Batch) error {
 	if !slices.Equal(b.shape, n.Shape) || b.channels != n.C {
 		return fmt.Errorf("redunet: a batch of %d channels of shape %v for a net of %d channels of shape %v",
 			b.channels, []int(b.shape), n.C, []int(n.Shape))
+	}
+	if b.single() != n.Params.single() {
+		return fmt.Errorf("redunet: a batch of %s for a net of %s", precisionName(b.single()), precisionName(n.Params.single()))
 	}
 	return nil
 }
@@ -317,6 +421,21 @@ func (n *Net) factor(s *Stats, needOps bool) (*Layer, error) {
 	if err != nil {
 		return nil, err
 	}
+	if n.Params.single() && needOps {
+		// The operators are rounded once for a float32 application.
+		if l.r != nil {
+			l.r32, l.r = convertOps(l.r, narrowR), nil
+		} else {
+			l.c32, l.c = convertOps(l.c, narrowC), nil
+		}
+	}
 	l.rates = ratesFrom(ld, counts)
 	return l, nil
+}
+
+func precisionName(single bool) string {
+	if single {
+		return Float32
+	}
+	return Float64
 }

@@ -85,8 +85,27 @@ func workerCount(workers, units int) int {
 // left empty (for the rates of another labelling of samples whose whole-set
 // log-determinant is known). Bins are spread over workers.
 func statistics[T scalar](k kernels[T], b *blocks[T], classes [][]int, fullBins, workers int, all bool) *stats[T] {
-	c, m, bins := b.c, b.m, b.bins()
-	st := &stats[T]{c: c, w: b.w, fullBins: fullBins, groups: make([]groupStat[T], 1+len(classes))}
+	return statisticsOf(k, b.c, b.m, b.w, func(_, p int) []T { return b.block(p) }, classes, fullBins, workers, all)
+}
+
+// statisticsWide is statistics of blocks held in single precision (a
+// float32 net's samples): each bin's block is widened, exactly, into
+// per-worker scratch before its sums, which so run in float64.
+func statisticsWide[N, T scalar](k kernels[T], b *blocks[N], widen func(dst []T, src []N), classes [][]int, fullBins, workers int, all bool) *stats[T] {
+	wide := make([][]T, workerCount(workers, b.bins()))
+	at := func(w, p int) []T {
+		x := grow(&wide[w], b.c*b.m)
+		widen(x, b.block(p))
+		return x
+	}
+	return statisticsOf(k, b.c, b.m, b.w, at, classes, fullBins, workers, all)
+}
+
+// statisticsOf is statistics of the m samples of c channels whose block at
+// bin p is blockAt(w, p) for worker w, over len(w) bins.
+func statisticsOf[T scalar](k kernels[T], c, m int, wts []float64, blockAt func(w, p int) []T, classes [][]int, fullBins, workers int, all bool) *stats[T] {
+	bins := len(wts)
+	st := &stats[T]{c: c, w: wts, fullBins: fullBins, groups: make([]groupStat[T], 1+len(classes))}
 	idx := append([][]int{nil}, classes...) // nil: every sample, in order
 	maxN := 0
 	for g := range st.groups {
@@ -116,7 +135,7 @@ func statistics[T scalar](k kernels[T], b *blocks[T], classes [][]int, fullBins,
 	}
 	conv.Parallel(bins, workers, func(w, lo, hi int) {
 		for p := lo; p < hi; p++ {
-			blk := b.block(p)
+			blk := blockAt(w, p)
 			for g := range st.groups {
 				gs := &st.groups[g]
 				n := gs.n

@@ -27,6 +27,18 @@ import (
 //
 // A net with one real bin (a vector net) has no transform: its chunks are
 // views of the prepared input, moved in place.
+//
+// A float32 net (Params.Precision) holds a set's spectra in complex64, B·C
+// values a sample of the size of a float64, at most the C·N float64 values
+// of its features (B ≤ N): so its array is the features' size, and the
+// order is the other way round. The prepared input fills it; chunk k is
+// transformed (in float64 scratch) and rounded to its place i0·BC ≤ i0·CN,
+// from the first chunk on, so only the input of chunks already transformed
+// is overwritten; at the end chunk k is widened into scratch and
+// transformed back into its place i0·CN, from the last chunk on, past the
+// spectra i0·BC of the chunks before it. A float32 vector net's samples are
+// rounded in place into the front half of their array, and widened back at
+// the end from the last value on.
 
 // streamValues bounds one chunk of an evaluation set, in complex values.
 var streamValues = 1 << 22 // a variable so that tests can make chunks small
@@ -38,9 +50,14 @@ type evalStream struct {
 	n   *Net
 	m   int
 	nc  int          // samples per chunk
-	buf []complex128 // m·B·C complex values (nil for a real-bin net)
+	buf []complex128 // m·B·C complex values (nil for a real-bin or float32 net)
 	z   []float64    // the prepared input / features: the front of buf, or its own array
 	w   []float64    // the bins' weights
+	// A float32 net's set: its array (the features' size) and, in its
+	// memory, the spectra (m·B·C) or a vector net's samples (m·C).
+	all    []float64
+	spec32 []complex64
+	vec32  []float32
 }
 
 // floats returns the float64 values of c's memory: 2·len(c) of them.
@@ -66,11 +83,17 @@ func (n *Net) newEvalStream(x []float64, t *conv.Transformer) (*evalStream, erro
 			return nil, err
 		}
 		s.z, s.nc = z, max(1, m)
+		if n.Params.single() {
+			s.vec32 = narrowInPlace(z)
+		}
 		return s, nil
 	}
 	bins, c, out := n.Shape.Bins(), n.C, n.FeatureLen()
 	s.w = n.Shape.Weights()
 	s.nc = max(1, min(m, streamValues/max(1, bins*c)))
+	if n.Params.single() {
+		return s, s.encode32(x, t)
+	}
 	s.buf = make([]complex128, m*bins*c)
 	all := floats(s.buf)
 	if err := n.prepareInto(all[:m*out], x); err != nil {
@@ -88,9 +111,61 @@ func (n *Net) newEvalStream(x []float64, t *conv.Transformer) (*evalStream, erro
 	return s, nil
 }
 
+// encode32 prepares a float32 net's set x and puts it in the layers' basis,
+// in one array (see above).
+func (s *evalStream) encode32(x []float64, t *conv.Transformer) error {
+	n, m := s.n, s.m
+	bins, c, out := n.Shape.Bins(), n.C, n.FeatureLen()
+	bc := bins * c // ≤ out
+	s.all = make([]float64, m*out)
+	if err := n.prepareInto(s.all, x); err != nil {
+		return err
+	}
+	s.spec32 = complexes64(s.all)[:m*bc]
+	sp := make([]complex128, min(m, s.nc)*bc)
+	for i0 := 0; i0 < m; i0 += s.nc {
+		nb := min(s.nc, m-i0)
+		chunk := &conv.Spectra{M: nb, C: c, Shape: n.Shape, Data: sp[:nb*bc], W: s.w}
+		t.Forward(chunk, s.all[i0*out:(i0+nb)*out], nb, c)
+		narrowC(s.spec32[i0*bc:(i0+nb)*bc], chunk.Data)
+		probeHeap()
+	}
+	runtime.KeepAlive(sp)
+	return nil
+}
+
+// narrowInPlace rounds z to float32 into the front half of its own memory
+// and returns those values: value i is written to bytes 4i…4i+3, which
+// belong to a value at most i, already read.
+func narrowInPlace(z []float64) []float32 {
+	f := floats32(z)[:len(z)]
+	for i, v := range z {
+		f[i] = float32(v)
+	}
+	return f
+}
+
+// widenInPlace is the inverse of narrowInPlace: value i, from the last
+// on, is written to bytes 8i…8i+7, which hold float32 values i and above,
+// already read.
+func widenInPlace(z []float64) {
+	f := floats32(z)[:len(z)]
+	for i := len(z) - 1; i >= 0; i-- {
+		z[i] = float64(f[i])
+	}
+}
+
 // chunk returns the batch of samples i0…i0+nb−1: a view of the set.
 func (s *evalStream) chunk(i0, nb int) *Batch {
 	n := s.n
+	if s.vec32 != nil {
+		per := n.FeatureLen()
+		return &Batch{shape: n.Shape, channels: n.C, r32: &blocks[float32]{m: nb, c: n.C, w: []float64{1}, data: s.vec32[i0*per : (i0+nb)*per]}}
+	}
+	if s.spec32 != nil {
+		bc := n.Shape.Bins() * n.C
+		return &Batch{shape: n.Shape, channels: n.C, c32: &blocks[complex64]{m: nb, c: n.C, w: s.w, data: s.spec32[i0*bc : (i0+nb)*bc]}}
+	}
 	if n.realBins() {
 		per := n.FeatureLen()
 		return &Batch{shape: n.Shape, channels: n.C, r: &blocks[float64]{m: nb, c: n.C, w: []float64{1}, data: s.z[i0*per : (i0+nb)*per]}}
@@ -142,7 +217,24 @@ func (s *evalStream) apply(ctx context.Context, l *Layer, pi []float64, classes 
 func (s *evalStream) features(t *conv.Transformer) []float64 {
 	n := s.n
 	out := n.FeatureLen()
-	if !n.realBins() {
+	switch {
+	case s.vec32 != nil:
+		widenInPlace(s.z)
+		s.vec32 = nil
+	case s.spec32 != nil:
+		bins, c := n.Shape.Bins(), n.C
+		bc := bins * c
+		wide := make([]complex128, min(s.m, s.nc)*bc)
+		for i0 := (max(s.m, 1) - 1) / s.nc * s.nc; i0 >= 0 && s.m > 0; i0 -= s.nc {
+			nb := min(s.nc, s.m-i0)
+			sp := &conv.Spectra{M: nb, C: c, Shape: n.Shape, Data: wide[:nb*bc], W: s.w}
+			widenC(sp.Data, s.spec32[i0*bc:(i0+nb)*bc])
+			t.Inverse(s.all[i0*out:(i0+nb)*out], sp)
+			probeHeap()
+		}
+		runtime.KeepAlive(wide)
+		s.z, s.all, s.spec32 = s.all[:s.m*out], nil, nil
+	case !n.realBins():
 		bins, c := n.Shape.Bins(), n.C
 		all := floats(s.buf)
 		zb := make([]float64, min(s.m, s.nc)*out)

@@ -1,0 +1,322 @@
+package redunet
+
+import (
+	"math"
+	"unsafe"
+
+	"gonum.org/v1/gonum/blas"
+	"gonum.org/v1/gonum/blas/blas32"
+
+	"github.com/redunet-go/redunet/internal/dmat"
+	"github.com/redunet-go/redunet/internal/zmat"
+)
+
+// This file is the single-precision side of the engine (Params.Precision =
+// "float32"): the application kernels on complex64 blocks (shift-invariant
+// nets) and float32 blocks (vector nets), and the conversions between the
+// precisions. Only stage (c), the forward step, runs in float32, on
+// samples stored in float32: the products accumulate in float32 (twice the
+// SIMD width of float64), while every per-sample sum over bins — the class
+// norms, the new norm — is formed in float64 from exact float32 squares.
+// The statistics widen each bin's block to float64 before their Gram sums,
+// and the factorisations run in float64 as for a float64 net; their
+// operators are rounded to float32 once, for the application.
+
+// complex64Kernels are the application kernels of a float32
+// shift-invariant net: channel-major complex64 blocks, the products in
+// internal/zmat's complex64 kernels. Scalings are computed in float64 and
+// rounded once.
+type complex64Kernels struct{}
+
+func (complex64Kernels) scale(x []complex64, s float64) {
+	for i, v := range x {
+		x[i] = complex(float32(s*float64(real(v))), float32(s*float64(imag(v))))
+	}
+}
+
+func (complex64Kernels) mulBlock(dst, a, v []complex64, r, q, n int, beta float64) {
+	zmat.Mul64(dst[:r*n], a[:r*q], v[:q*n], r, q, n, float32(beta))
+}
+
+func (complex64Kernels) mulHerm(dst, a, v []complex64, c, n int) {
+	zmat.Mul64(dst[:c*n], a[:c*c], v[:c*n], c, c, n, 0)
+}
+
+func (complex64Kernels) mulAdj(dst, _, yh, v []complex64, r, c, n int, beta float64) {
+	zmat.Mul64(dst[:c*n], yh[:c*r], v[:r*n], c, r, n, float32(beta))
+}
+
+func (complex64Kernels) copyCols(dst, src []complex64, c, m, i0, n int) {
+	copyChannelCols(dst, src, c, m, i0, n)
+}
+
+func (complex64Kernels) scatterCols(dst, src []complex64, c, m, i0 int, f []float64) {
+	n := len(f)
+	for ch := 0; ch < c; ch++ {
+		out := dst[ch*m+i0 : ch*m+i0+n]
+		for t, v := range src[ch*n : (ch+1)*n] {
+			out[t] = complex(float32(f[t]*float64(real(v))), float32(f[t]*float64(imag(v))))
+		}
+	}
+}
+
+func (complex64Kernels) addSqNorms(dst []float64, x []complex64, c int, w float64) {
+	n := len(dst)
+	for ch := 0; ch < c; ch++ {
+		row := x[ch*n : ch*n+n]
+		d := dst[:len(row)]
+		for t, v := range row {
+			re, im := float64(real(v)), float64(imag(v)) // exact squares in float64
+			d[t] += w * (re*re + im*im)
+		}
+	}
+}
+
+func (complex64Kernels) scaleCols(dst, x []complex64, c int, f []float64) {
+	n := len(f)
+	for r := 0; r < c*n; r += n {
+		d := dst[r : r+n]
+		for t, v := range x[r : r+n] {
+			d[t] = complex(float32(f[t]*float64(real(v))), float32(f[t]*float64(imag(v))))
+		}
+	}
+}
+
+func (complex64Kernels) axpyCols(x, u []complex64, c int, f []float64) {
+	n := len(f)
+	for r := 0; r < c*n; r += n {
+		xr := x[r : r+n]
+		for t, v := range u[r : r+n] {
+			xv := xr[t]
+			xr[t] = complex(float32(float64(real(xv))+f[t]*float64(real(v))), float32(float64(imag(xv))+f[t]*float64(imag(v))))
+		}
+	}
+}
+
+func (complex64Kernels) colMaxAbs(x []complex64, c, n, t int) float64 {
+	m := 0.0
+	for ch := 0; ch < c; ch++ {
+		v := x[ch*n+t]
+		m = max(m, math.Abs(float64(real(v))), math.Abs(float64(imag(v))))
+	}
+	return m
+}
+
+func (complex64Kernels) colSqNorm(x []complex64, c, n, t int) float64 {
+	sum := 0.0
+	for ch := 0; ch < c; ch++ {
+		v := x[ch*n+t]
+		re, im := float64(real(v)), float64(imag(v))
+		sum += re*re + im*im
+	}
+	return sum
+}
+
+func (complex64Kernels) colLdexp(x []complex64, c, n, t, e int) {
+	for ch := 0; ch < c; ch++ {
+		v := x[ch*n+t]
+		x[ch*n+t] = complex(float32(math.Ldexp(float64(real(v)), e)), float32(math.Ldexp(float64(imag(v)), e)))
+	}
+}
+
+// float32Kernels are the application kernels of a float32 vector net:
+// sample-major float32 blocks (see realKernels), the products in
+// internal/dmat's float32 GEMM.
+type float32Kernels struct{}
+
+// gemm32 is gemm in float32: the m×n C = op(A)·op(B) + β·C.
+func gemm32(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
+	if m*n*k >= smallProduct {
+		dmat.Gemm32(transA, transB, m, n, k, 1, a, lda, b, ldb, beta, c, ldc, 0)
+		return
+	}
+	ta, tb := blas.NoTrans, blas.NoTrans
+	ar, ac, br, bc := m, k, k, n
+	if transA {
+		ta, ar, ac = blas.Trans, k, m
+	}
+	if transB {
+		tb, br, bc = blas.Trans, n, k
+	}
+	blas32.Gemm(ta, tb, 1, blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
+		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b}, beta, blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
+}
+
+func (float32Kernels) scale(x []float32, s float64) {
+	for i, v := range x {
+		x[i] = float32(s * float64(v))
+	}
+}
+
+func (float32Kernels) mulBlock(dst, a, v []float32, r, q, n int, beta float64) {
+	if r == 0 || n == 0 {
+		return
+	}
+	if q == 0 {
+		for i := range dst[:r*n] {
+			dst[i] *= float32(beta)
+		}
+		return
+	}
+	gemm32(false, true, n, r, q, v, q, a, q, float32(beta), dst, r)
+}
+
+func (float32Kernels) mulHerm(dst, a, v []float32, c, n int) {
+	if c == 0 || n == 0 {
+		return
+	}
+	gemm32(false, false, n, c, c, v, c, a, c, 0, dst, c)
+}
+
+func (float32Kernels) mulAdj(dst, y, _, v []float32, r, c, n int, beta float64) {
+	if c == 0 || n == 0 {
+		return
+	}
+	if r == 0 {
+		for i := range dst[:c*n] {
+			dst[i] *= float32(beta)
+		}
+		return
+	}
+	gemm32(false, false, n, c, r, v, r, y, c, float32(beta), dst, c)
+}
+
+func (float32Kernels) copyCols(dst, src []float32, c, _, i0, n int) {
+	copy(dst[:n*c], src[i0*c:(i0+n)*c])
+}
+
+func (float32Kernels) scatterCols(dst, src []float32, c, _, i0 int, f []float64) {
+	for t, ft := range f {
+		out, in := dst[(i0+t)*c:(i0+t+1)*c], src[t*c:(t+1)*c]
+		for i, v := range in {
+			out[i] = float32(ft * float64(v))
+		}
+	}
+}
+
+func (float32Kernels) addSqNorms(dst []float64, x []float32, c int, w float64) {
+	for t := range dst {
+		s := 0.0
+		for _, v := range x[t*c : (t+1)*c] {
+			s += float64(v) * float64(v)
+		}
+		dst[t] += w * s
+	}
+}
+
+func (float32Kernels) scaleCols(dst, x []float32, c int, f []float64) {
+	for t, ft := range f {
+		d := dst[t*c : (t+1)*c]
+		for i, v := range x[t*c : (t+1)*c] {
+			d[i] = float32(ft * float64(v))
+		}
+	}
+}
+
+func (float32Kernels) axpyCols(x, u []float32, c int, f []float64) {
+	for t, ft := range f {
+		xr := x[t*c : (t+1)*c]
+		for i, v := range u[t*c : (t+1)*c] {
+			xr[i] = float32(float64(xr[i]) + ft*float64(v))
+		}
+	}
+}
+
+func (float32Kernels) colMaxAbs(x []float32, c, _, t int) float64 {
+	m := 0.0
+	for _, v := range x[t*c : (t+1)*c] {
+		m = max(m, math.Abs(float64(v)))
+	}
+	return m
+}
+
+func (float32Kernels) colSqNorm(x []float32, c, _, t int) float64 {
+	sum := 0.0
+	for _, v := range x[t*c : (t+1)*c] {
+		sum += float64(v) * float64(v)
+	}
+	return sum
+}
+
+func (float32Kernels) colLdexp(x []float32, c, _, t, e int) {
+	col := x[t*c : (t+1)*c]
+	for i, v := range col {
+		col[i] = float32(math.Ldexp(float64(v), e))
+	}
+}
+
+// copyChannelCols sets the c×n channel-major block dst to the columns
+// i0…i0+n−1 of the c×m block src.
+func copyChannelCols[T any](dst, src []T, c, m, i0, n int) {
+	for ch := 0; ch < c; ch++ {
+		copy(dst[ch*n:(ch+1)*n], src[ch*m+i0:ch*m+i0+n])
+	}
+}
+
+// narrowC rounds src to complex64 in dst (len(dst) ≥ len(src)).
+func narrowC(dst []complex64, src []complex128) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = complex64(v)
+	}
+}
+
+// widenC sets dst to src in complex128, exactly.
+func widenC(dst []complex128, src []complex64) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = complex128(v)
+	}
+}
+
+// narrowR rounds src to float32 in dst.
+func narrowR(dst []float32, src []float64) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = float32(v)
+	}
+}
+
+// widenR sets dst to src in float64, exactly.
+func widenR(dst []float64, src []float32) {
+	dst = dst[:len(src)]
+	for i, v := range src {
+		dst[i] = float64(v)
+	}
+}
+
+// convertOps converts a layer's operators to another precision with conv,
+// which rounds src into dst; the rank, coefficients and class fractions
+// are kept as they are.
+func convertOps[S, D scalar](lo *layerOps[S], conv func(dst []D, src []S)) *layerOps[D] {
+	out := &layerOps[D]{c: lo.c, w: lo.w, gamma: lo.gamma, ops: make([]binOp[D], len(lo.ops))}
+	round := func(src []S) []D {
+		if src == nil {
+			return nil
+		}
+		d := make([]D, len(src))
+		conv(d, src)
+		return d
+	}
+	for g, op := range lo.ops {
+		out.ops[g] = binOp[D]{a: op.a, r: op.r, dense: round(op.dense), y: round(op.y), yh: round(op.yh)}
+	}
+	return out
+}
+
+// complexes64 returns the complex64 values of f's memory: len(f) of them
+// (a complex64 is the size of a float64).
+func complexes64(f []float64) []complex64 {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*complex64)(unsafe.Pointer(unsafe.SliceData(f))), len(f))
+}
+
+// floats32 returns the float32 values of f's memory: 2·len(f) of them.
+func floats32(f []float64) []float32 {
+	if len(f) == 0 {
+		return nil
+	}
+	return unsafe.Slice((*float32)(unsafe.Pointer(unsafe.SliceData(f))), 2*len(f))
+}

@@ -1,0 +1,213 @@
+package redunet
+
+import (
+	"context"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"strings"
+	"testing"
+
+	"github.com/redunet-go/redunet/conv"
+	"github.com/redunet-go/redunet/fft"
+)
+
+// This file checks the float32 path (Params.Precision = "float32"): that
+// it computes the float64 net to single precision, is as deterministic as
+// the float64 path (workers, chunks, Transform), and is recorded by models.
+
+// precisionCase is a net and data for the float32 tests.
+type precisionCase struct {
+	name   string
+	inC, k int
+	shape  fft.Shape
+	lift   *conv.Lift
+	m, e   int // training and evaluation samples
+}
+
+func precisionCases(t *testing.T) []precisionCase {
+	return []precisionCase{
+		{"vector d=12", 12, 3, fft.Shape{}, nil, 45, 17},
+		{"1-D 16, lift 1→6", 1, 3, fft.Shape{16}, confLift(t, 1, 6, 3, 1, 71), 36, 13},
+		// C = 12 with 5 samples a class: the low-rank class form.
+		{"2-D 6×7, lift 1→12", 1, 4, fft.Shape{6, 7}, confLift(t, 1, 12, 3, 2, 72), 20, 9},
+	}
+}
+
+func (pc *precisionCase) build(t *testing.T, x []float64, y []int, ev []float64, evy []int, p Params, opt BuildOptions) *Result {
+	t.Helper()
+	n, err := NewNet(pc.inC, pc.shape, pc.k, pc.lift, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt.Eval, opt.EvalLabels, opt.Keep = [][]float64{ev}, [][]int{evy}, true
+	tr, err := n.Build(context.Background(), x, y, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &Result{Net: n, Trace: *tr}
+}
+
+// TestFloat32MatchesFloat64: a float32 net's features, rates and ŷ against
+// the float64 net's on the same data, 6 layers. Features are unit vectors;
+// their rounding is ~2^−24 relative per layer, which the soft assignment
+// (λ = 500) can amplify; the bound is 1e-5 on any feature value, against
+// values of ~1/√(C·N) ≥ 0.03 (measured 6e-8 to 1.3e-7, so a hundredfold
+// margin); the rates, float64 sums of single-precision features, to 1e-6
+// relative (measured ≤ 4e-8); ŷ must agree on all but at most one sample
+// of a set (measured: all).
+func TestFloat32MatchesFloat64(t *testing.T) {
+	rng := rand.New(rand.NewPCG(91, 7))
+	for _, pc := range precisionCases(t) {
+		t.Run(pc.name, func(t *testing.T) {
+			x, y := confData(rng, pc.m, pc.inC, pc.shape, pc.k)
+			ev, evy := confData(rng, pc.e, pc.inC, pc.shape, pc.k)
+			p := DefaultParams(6)
+			r64 := pc.build(t, x, y, ev, evy, p, BuildOptions{})
+			p.Precision = Float32
+			r32 := pc.build(t, x, y, ev, evy, p, BuildOptions{})
+			fd := confMaxDiff(r32.Features, r64.Features)
+			ed := confMaxDiff(r32.Eval[0], r64.Eval[0])
+			t.Logf("features %.2g, eval %.2g", fd, ed)
+			if !(fd <= 1e-5 && ed <= 1e-5) {
+				t.Errorf("float32 features differ from float64 by %.3g (train), %.3g (eval); want ≤ 1e-5", fd, ed)
+			}
+			if fd == 0 {
+				t.Errorf("float32 features equal float64's bitwise: the float32 path did not run")
+			}
+			t64, p64 := confRates(r64.Input, r64.Layers, 1)
+			t32, p32 := confRates(r32.Input, r32.Layers, 1)
+			rd := max(relDiff(t32, t64), relDiff(p32, p64))
+			t.Logf("rates %.2g relative", rd)
+			if !(rd <= 1e-6) {
+				t.Errorf("float32 rates differ by %.3g relative; want ≤ 1e-6", rd)
+			}
+			for l := range r64.Layers {
+				er := r64.Layers[l].Eval[0]
+				gr := r32.Layers[l].Eval[0]
+				if d := math.Abs(gr.DeltaR-er.DeltaR) / math.Abs(er.DeltaR); !(d <= 1e-6) {
+					t.Errorf("layer %d: eval ΔR %v, float64 %v", l+1, gr.DeltaR, er.DeltaR)
+				}
+			}
+			if d := countDiff(r32.Layers[len(r32.Layers)-1].Predicted, r64.Layers[len(r64.Layers)-1].Predicted); d > 1 {
+				t.Errorf("training ŷ differs on %d samples", d)
+			}
+			if d := countDiff(r32.EvalPredicted[0], r64.EvalPredicted[0]); d > 1 {
+				t.Errorf("eval ŷ differs on %d samples", d)
+			}
+		})
+	}
+}
+
+// relDiff is the largest |a−b|/|b| over the elements.
+func relDiff(a, b []float64) float64 {
+	d := 0.0
+	for i := range b {
+		d = max(d, math.Abs(a[i]-b[i])/math.Abs(b[i]))
+	}
+	return d
+}
+
+func countDiff(a, b []int) int {
+	d := 0
+	for i := range a {
+		if a[i] != b[i] {
+			d++
+		}
+	}
+	return d + abs(len(a)-len(b))
+}
+
+func abs(i int) int {
+	if i < 0 {
+		return -i
+	}
+	return i
+}
+
+// TestFloat32Deterministic: like the float64 path, a float32 net's results
+// do not depend on the workers or on how an evaluation set is chunked, and
+// Transform on the kept net reproduces them: all bitwise.
+func TestFloat32Deterministic(t *testing.T) {
+	rng := rand.New(rand.NewPCG(92, 8))
+	for _, pc := range precisionCases(t) {
+		t.Run(pc.name, func(t *testing.T) {
+			x, y := confData(rng, pc.m, pc.inC, pc.shape, pc.k)
+			ev, evy := confData(rng, pc.e, pc.inC, pc.shape, pc.k)
+			p := DefaultParams(4)
+			p.Precision = Float32
+			ref := pc.build(t, x, y, ev, evy, p, BuildOptions{Workers: 1})
+			c := pc.inC
+			if pc.lift != nil {
+				c = pc.lift.Out
+			}
+			saved := streamValues
+			defer func() { streamValues = saved }()
+			for _, tc := range []struct {
+				workers, chunk int
+			}{{2, 0}, {3, 1}, {1, 4}} {
+				streamValues = saved
+				if tc.chunk > 0 {
+					streamValues = tc.chunk * max(1, pc.shape.Bins()) * c
+				}
+				res := pc.build(t, x, y, ev, evy, p, BuildOptions{Workers: tc.workers})
+				what := fmt.Sprintf("workers %d, chunks of %d", tc.workers, tc.chunk)
+				confCheck(t, what+" features", res.Features, ref.Features, 0)
+				confCheck(t, what+" eval", res.Eval[0], ref.Eval[0], 0)
+				if !equalInts(res.EvalPredicted[0], ref.EvalPredicted[0]) {
+					t.Errorf("%s: eval ŷ differs", what)
+				}
+				for l := range res.Layers {
+					if res.Layers[l].Eval[0] != ref.Layers[l].Eval[0] && math.Abs(res.Layers[l].Eval[0].DeltaR-ref.Layers[l].Eval[0].DeltaR) > 1e-12 {
+						t.Errorf("%s: layer %d eval rates %v, want %v", what, l+1, res.Layers[l].Eval[0], ref.Layers[l].Eval[0])
+					}
+				}
+			}
+			streamValues = saved
+			feats, yhat, err := ref.Net.Transform(context.Background(), ev, x)
+			if err != nil {
+				t.Fatal(err)
+			}
+			confCheck(t, "Transform eval", feats[0], ref.Eval[0], 0)
+			confCheck(t, "Transform training", feats[1], ref.Features, 0)
+			if !equalInts(yhat[0], ref.EvalPredicted[0]) {
+				t.Errorf("Transform: ŷ differs")
+			}
+		})
+	}
+}
+
+// TestPrecisionParam: Validate names a precision it does not know, and a
+// batch of one precision is refused by a net of the other.
+func TestPrecisionParam(t *testing.T) {
+	p := DefaultParams(1)
+	for _, v := range []string{"", Float64, Float32} {
+		p.Precision = v
+		if err := p.Validate(); err != nil {
+			t.Errorf("precision %q: %v", v, err)
+		}
+	}
+	p.Precision = "float16"
+	if err := p.Validate(); err == nil || !strings.Contains(err.Error(), `precision = "float16"`) {
+		t.Errorf("precision float16: error %v", err)
+	}
+	rng := rand.New(rand.NewPCG(93, 9))
+	x, y := confData(rng, 8, 1, []int{5}, 2)
+	n64, err := NewNet(1, fft.Shape{5}, 2, nil, DefaultParams(1))
+	if err != nil {
+		t.Fatal(err)
+	}
+	p = DefaultParams(1)
+	p.Precision = Float32
+	n32, err := NewNet(1, fft.Shape{5}, 2, nil, p)
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := n64.Encode(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := n32.Statistics(b, y); err == nil || !strings.Contains(err.Error(), "a batch of float64 for a net of float32") {
+		t.Errorf("float64 batch, float32 net: error %v", err)
+	}
+}

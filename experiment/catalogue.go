@@ -50,6 +50,9 @@ type Config struct {
 	Eta    float64 `json:"eta"`
 	EpsSq  float64 `json:"eps2"`
 	Lambda float64 `json:"lambda"`
+	// Precision is the arithmetic of the layers' application
+	// (redunet.Params.Precision: empty for float64, or "float32").
+	Precision string `json:"precision,omitempty"`
 	// Rank is the subspace rank of the nearest-subspace classifier.
 	Rank int `json:"rank"`
 	// Standardize standardises the samples with the CIFAR-10 mean and

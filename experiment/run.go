@@ -170,7 +170,7 @@ func (c Config) spec(data *Data, opt Options) netSpec {
 		channels:   c.Channels,
 		kernel:     c.Kernel,
 		seed:       opt.Seed,
-		params:     redunet.Params{Eta: c.Eta, EpsSq: c.EpsSq, Lambda: c.Lambda, Layers: c.Layers},
+		params:     redunet.Params{Eta: c.Eta, EpsSq: c.EpsSq, Lambda: c.Lambda, Layers: c.Layers, Precision: c.Precision},
 		evalRates:  opt.EvalRates,
 		workers:    opt.Workers,
 		meta:       opt.Meta,

@@ -20,15 +20,20 @@ import "github.com/redunet-go/redunet/internal/sat"
 // W = min(workers, B) goroutines of the per-bin stages, t = 16 bytes per
 // value in the layers' basis (complex128) or 8 for a net with one real bin
 // (a vector net: B = N = 1), M = train, E = Σ evals, E_max the largest,
-// and the assumption that every class has n = M/K samples (at least 1):
+// and the assumption that every class has n = M/K samples (at least 1).
+// A float32 net (Params.Precision) holds its samples in half of t,
+// t' = t/2, and its evaluation sets in arrays of their features' size,
+// 8·C·N bytes a sample (B ≤ N); below, t' is t for a float64 net:
 //
 //	keep     = 8·M·(InChannels·N + 1)         TrainX, Labels
-//	spectra  = t·M·C·B                        the training set in the layers' basis
+//	spectra  = t'·M·C·B                       the training set in the layers' basis
 //	evals    = t·E·C·B                        the evaluation sets in the layers' basis, in
 //	                                          arrays that end up holding their features
+//	                                          (float32: 8·E·C·N)
 //	s        = min(E_max, 2^22/(B·C))         samples of an evaluation chunk (E_max for a
 //	                                          vector net, whose chunks are views)
-//	stream   = max(t·B·C, 8·C·N)·s            a chunk's transform scratch (0 for a vector net)
+//	stream   = max(t·B·C, 8·C·N)·s            a chunk's transform scratch (0 for a vector net;
+//	                                          float32: 16·B·C·s)
 //	op(g)    = t·B·C²       if 2g ≥ C         the operator of a group of g samples:
 //	         = 2·t·B·g·C    if 2g < C         dense, or low-rank (Y and Yᴴ)
 //	O        = op(M) + K·op(n)                one layer: E and the C_j
@@ -37,9 +42,10 @@ import "github.com/redunet-go/redunet/internal/sat"
 //	                                          output, a sample and bin (dense: the output;
 //	                                          low-rank: its r = g coefficients)
 //	P        = C + size(M) + K·size(n)        per sample and bin
-//	forward  = t·B·P·c + 8·B·(K+1)·c          a chunk of c = min(max(M, s), 256,
-//	           + W·(t·C + 8)·c                chunkValues/(B·P)) samples
+//	forward  = t'·B·P·c + 8·B·(K+1)·c         a chunk of c = min(max(M, s), 256,
+//	           + W·(t'·C + 8)·c               chunkValues/(B·P)) samples
 //	scratch  = W·t·(C·n + s₀² + C·max(C, s₀)) statistics and factorisation, s₀ = min(M, C)
+//	           (+ W·t·C·M for float32: a bin's block widened)
 //	evalrate = statistics of E_l samples under K classes of E_l/K, and of a chunk
 //	           of min(s, E_l) (the rates of the largest labelled evaluation set, of
 //	           E_l samples, merged over its chunks; 0 without labelled sets)
@@ -80,6 +86,11 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	if n.realBins() {
 		t = 8
 	}
+	single := n.Params.single()
+	ts := t // bytes of a sample's value between layers
+	if single {
+		ts = t / 2
+	}
 	nv, bins := int64(max(n.Shape.Len(), 1)), int64(max(n.Shape.Bins(), 1))
 	c, k := int64(max(n.C, 1)), int64(max(n.K, 1))
 	in, layers := int64(max(n.InChannels, 1)), int64(max(n.Params.Layers, 0))
@@ -98,13 +109,19 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	dense := func(g int64) bool { return sat.Mul(2, g) >= c }
 
 	keep := sat.Mul(8, m, sat.Add(sat.Mul(in, nv), 1))
-	spectra := sat.Mul(t, m, c, bins)
+	spectra := sat.Mul(ts, m, c, bins)
 	evalFeat := sat.Mul(t, e, c, bins)
+	if single {
+		evalFeat = sat.Mul(8, e, c, nv)
+	}
 	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
 	sc, stream := eMax, int64(0)
 	if !n.realBins() {
 		sc = min(eMax, max(1, int64(streamValues)/sat.Mul(bins, c)))
 		stream = sat.Mul(max(sat.Mul(t, bins), sat.Mul(8, nv)), c, sc)
+		if single {
+			stream = sat.Mul(16, bins, c, sc)
+		}
 	}
 
 	op := func(g int64) int64 {
@@ -126,9 +143,12 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	}
 	per := sat.Mul(bins, sat.Add(c, size(m), sat.Mul(k, size(nj))))
 	nc := max(1, min(max(m, sc), maxChunk, chunkValues/max(per, 1)))
-	forward := sat.Add(sat.Mul(t, per, nc), sat.Mul(8, bins, sat.Add(k, 1), nc), sat.Mul(wb, sat.Add(sat.Mul(t, c), 8), nc))
+	forward := sat.Add(sat.Mul(ts, per, nc), sat.Mul(8, bins, sat.Add(k, 1), nc), sat.Mul(wb, sat.Add(sat.Mul(ts, c), 8), nc))
 	sz := min(m, c)
 	scratch := sat.Mul(wb, t, sat.Add(sat.Mul(c, nj), sat.Mul(sz, sz), sat.Mul(c, max(c, sz))))
+	if single {
+		scratch = sat.Add(scratch, sat.Mul(wb, t, c, max(m, min(sc, lMax))))
+	}
 	var evalRate int64
 	if lMax > 0 {
 		stat := func(g int64) int64 { return sat.Mul(t, bins, min(g, c), c) }

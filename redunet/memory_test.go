@@ -107,17 +107,24 @@ func TestMemoryEstimate(t *testing.T) {
 		shape      fft.Shape
 		lift       *conv.Lift
 		k, m, eval int
+		precision  string
 	}{
-		{"vector, dense", 40, fft.Shape{}, nil, 3, 900, 300},
-		{"vector, low-rank", 600, fft.Shape{}, nil, 4, 160, 80},
-		{"conv1d with a lift, dense", 2, fft.Shape{64}, lift, 3, 150, 60},
-		{"conv2d, low-rank classes", 16, fft.Shape{8, 8}, nil, 4, 24, 24},
-		{"conv2d, dense", 3, fft.Shape{16, 16}, nil, 2, 120, 40},
-		{"conv1d, classes dense from samples", 10, fft.Shape{32}, nil, 10, 60, 20},
-		{"vector, a large evaluation set", 30, fft.Shape{}, nil, 3, 90, 3000},
-		{"conv2d, a large evaluation set in chunks", 4, fft.Shape{32, 32}, nil, 3, 30, 2000},
+		{"vector, dense", 40, fft.Shape{}, nil, 3, 900, 300, ""},
+		{"vector, low-rank", 600, fft.Shape{}, nil, 4, 160, 80, ""},
+		{"conv1d with a lift, dense", 2, fft.Shape{64}, lift, 3, 150, 60, ""},
+		{"conv2d, low-rank classes", 16, fft.Shape{8, 8}, nil, 4, 24, 24, ""},
+		{"conv2d, dense", 3, fft.Shape{16, 16}, nil, 2, 120, 40, ""},
+		{"conv1d, classes dense from samples", 10, fft.Shape{32}, nil, 10, 60, 20, ""},
+		{"vector, a large evaluation set", 30, fft.Shape{}, nil, 3, 90, 3000, ""},
+		{"conv2d, a large evaluation set in chunks", 4, fft.Shape{32, 32}, nil, 3, 30, 2000, ""},
+		{"float32 conv2d, a large evaluation set in chunks", 4, fft.Shape{32, 32}, nil, 3, 30, 2000, Float32},
+		{"float32 conv1d with a lift, dense", 2, fft.Shape{64}, lift, 3, 150, 60, Float32},
+		{"float32 conv2d, low-rank classes", 16, fft.Shape{8, 8}, nil, 4, 24, 24, Float32},
+		{"float32 vector, dense", 40, fft.Shape{}, nil, 3, 900, 300, Float32},
 	} {
-		n, err := NewNet(tc.in, tc.shape, tc.k, tc.lift, DefaultParams(2))
+		p := DefaultParams(2)
+		p.Precision = tc.precision
+		n, err := NewNet(tc.in, tc.shape, tc.k, tc.lift, p)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -1,10 +1,12 @@
 package redunet
 
 import (
+	"bytes"
 	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"path/filepath"
 	"strings"
 	"testing"
 
@@ -209,5 +211,52 @@ func TestPrecisionParam(t *testing.T) {
 	}
 	if _, err := n32.Statistics(b, y); err == nil || !strings.Contains(err.Error(), "a batch of float64 for a net of float32") {
 		t.Errorf("float64 batch, float32 net: error %v", err)
+	}
+}
+
+// TestFloat32ModelRoundTrip: a float32 net's model records its precision,
+// and the loaded net applies in float32: the features of a test set equal
+// those of the build bitwise (the float64 arrays of the model are exact).
+func TestFloat32ModelRoundTrip(t *testing.T) {
+	x, y := golden2DInput()
+	lift, err := conv.NewGaussianLift(2, 3, 2, 2, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test := x[:2*24]
+	p := DefaultParams(3)
+	p.Precision = Float32
+	res, err := BuildMulti(context.Background(), x, 2, []int{3, 4}, y, 2, lift, p, BuildOptions{Keep: true, Eval: [][]float64{test}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	m := &Model{Classes: []string{"a", "b"}, InputShape: []int{2, 3, 4}, Net: res.Net}
+	path := filepath.Join(t.TempDir(), "m.rdn")
+	if err := m.Save(path, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	got, err := LoadModel(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.Net.Params.Precision != Float32 {
+		t.Fatalf("loaded precision %q, want %q", got.Net.Params.Precision, Float32)
+	}
+	feats, yh, err := got.Net.Transform(context.Background(), test)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confCheck(t, "reloaded float32 features", feats[0], res.Eval[0], 0)
+	if !equalInts(yh[0], res.EvalPredicted[0]) {
+		t.Errorf("ŷ %v, want %v", yh[0], res.EvalPredicted[0])
+	}
+	// A float64 model has no precision key at all (older readers accept it).
+	m.Net.Params.Precision = ""
+	var buf bytes.Buffer
+	if err := m.Write(&buf, SaveOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	if bytes.Contains(buf.Bytes(), []byte("Precision")) {
+		t.Errorf("a float64 model's header names a precision")
 	}
 }

@@ -210,6 +210,7 @@ func paramFlags(fs *flag.FlagSet, p *redunet.Params) {
 	fs.Float64Var(&p.EpsSq, "eps2", 0.1, "ε², the SQUARED distortion (the reference code's \"eps\")")
 	fs.Float64Var(&p.Lambda, "lambda", 500, "λ, sharpness of the soft class assignment")
 	fs.IntVar(&p.Layers, "layers", 20, "number of layers L, 0 to 100000")
+	fs.StringVar(&p.Precision, "precision", redunet.Float64, "arithmetic of the layers' application: float64, or float32 (half the memory of the samples, twice the SIMD width; statistics and factorisations stay float64)")
 }
 
 // checkParams validates the hyper-parameters as usage errors.

@@ -346,3 +346,42 @@ func TestTrainEvalConv3D(t *testing.T) {
 		t.Errorf("-arch conv4d: exit %d: %s", code, errs)
 	}
 }
+
+// TestTrainFloat32: -precision float32 builds a shift-invariant net in
+// single precision; the model records it (info), eval on the saved model
+// gives the accuracies train gave, and an unknown precision is a usage
+// error.
+func TestTrainFloat32(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.rdn")
+	code, out, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "6", "-layers", "2",
+		"-arch", "conv2d", "-channels", "3", "-kernel", "3", "-test-per-class", "4", "-precision", "float32", "-o", model, "-json")
+	if code != 0 {
+		t.Fatalf("train -precision float32: exit %d: %s", code, errs)
+	}
+	var rep trainReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("train -json: %v\n%s", err, out)
+	}
+	code, out, errs = runCLI(t, "info", "-json", model)
+	var r infoReport
+	if code != 0 || json.Unmarshal([]byte(out), &r) != nil || r.Params.Precision != "float32" {
+		t.Errorf("info: exit %d, precision %q: %s%s", code, r.Params.Precision, out, errs)
+	}
+	code, out, errs = runCLI(t, "eval", "-model", model, "-test-per-class", "4", "-json")
+	var ev evalReport
+	if code != 0 || json.Unmarshal([]byte(out), &ev) != nil {
+		t.Fatalf("eval: exit %d: %s%s", code, out, errs)
+	}
+	want := map[string]float64{}
+	for _, a := range rep.Accuracy {
+		want[a.Set+a.Input+a.Classifier] = a.Accuracy
+	}
+	for _, a := range ev.Accuracy {
+		if w, ok := want[a.Set+a.Input+a.Classifier]; !ok || w != a.Accuracy {
+			t.Errorf("eval %s/%s/%s = %v, train reported %v", a.Set, a.Input, a.Classifier, a.Accuracy, w)
+		}
+	}
+	if code, _, errs := runCLI(t, "train", "-data", fixture, "-precision", "float16"); code != 2 || !strings.Contains(errs, "float16") {
+		t.Errorf("-precision float16: exit %d: %s", code, errs)
+	}
+}

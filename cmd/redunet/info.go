@@ -38,6 +38,8 @@ type infoParams struct {
 	EpsSq  float64 `json:"eps2"`
 	Lambda float64 `json:"lambda"`
 	Layers int     `json:"layers"`
+	// Precision is the arithmetic of the layers' application.
+	Precision string `json:"precision"`
 }
 
 // infoLift describes a lift.
@@ -114,7 +116,10 @@ func describeModel(m *redunet.Model) *infoReport {
 			r.Lift = &infoLift{In: l.In, Out: l.Out, Kernel: l.K, Dims: l.Dims}
 		}
 	}
-	r.Params = infoParams{Eta: p.Eta, EpsSq: p.EpsSq, Lambda: p.Lambda, Layers: p.Layers}
+	r.Params = infoParams{Eta: p.Eta, EpsSq: p.EpsSq, Lambda: p.Lambda, Layers: p.Layers, Precision: p.Precision}
+	if r.Params.Precision == "" {
+		r.Params.Precision = redunet.Float64
+	}
 	r.TrainSamples = len(labels)
 	r.TrainPerClass = make([]int, len(m.Classes))
 	for _, y := range labels {
@@ -131,7 +136,7 @@ func printInfo(e *env, r *infoReport) error {
 		{"size", byteSize(r.Size)},
 		{"format", fmt.Sprintf("version %d, %s", r.Version, r.DType)},
 		{"architecture", r.Arch},
-		{"parameters", fmt.Sprintf("η = %g, ε² (eps2) = %g, λ = %g, %d layers", r.Params.Eta, r.Params.EpsSq, r.Params.Lambda, r.Params.Layers)},
+		{"parameters", fmt.Sprintf("η = %g, ε² (eps2) = %g, λ = %g, %d layers, %s", r.Params.Eta, r.Params.EpsSq, r.Params.Lambda, r.Params.Layers, r.Params.Precision)},
 		{"input shape", shapeString(r.InputShape)},
 	}
 	if r.Arch != "vector" {

@@ -11,6 +11,7 @@ import (
 
 	"github.com/redunet-go/redunet/datasets"
 	"github.com/redunet-go/redunet/experiment"
+	"github.com/redunet-go/redunet/redunet"
 )
 
 var reproCmd = &command{
@@ -48,11 +49,13 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		scale, out, source string
 		workers            int
 		quiet, force       bool
+		precision          string
 		seed               uint64
 		lim                memLimit
 	)
 	fs.StringVar(&scale, "scale", "small", "small (about two minutes on 2 cores) or paper (the paper's configuration)")
 	fs.StringVar(&out, "out", "", "directory for report.md, results.json and the figures (default repro-NAME); made if needed, and removed again if the run fails")
+	fs.StringVar(&precision, "precision", redunet.Float64, "arithmetic of the layers' application: float64 (the paper's numbers), or float32")
 	fs.StringVar(&source, "data", "", "data source for the MNIST and CIFAR experiments (default mnist; cifar10 needs cifar10:DIR or folder:DIR)")
 	registerWorkers(fs, &workers)
 	fs.Uint64Var(&seed, "seed", 1, "seed of the lift kernels and the synthetic data")
@@ -85,6 +88,13 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		if source != "" {
 			cfg.Data = source
+		}
+		switch precision {
+		case redunet.Float64:
+		case redunet.Float32:
+			cfg.Precision = precision
+		default:
+			return usagef("-precision %q: want float64 or float32", precision)
 		}
 		if cfg.Data == "" {
 			return usagef("%s needs -data: cifar10:DIR (the CIFAR-10 binary version) or folder:DIR (one sub-folder per class)", cfg.Name)
@@ -136,7 +146,11 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		for _, s := range d.Evals {
 			fmt.Fprintf(w, ", %d %s", s.Len(), s.Name)
 		}
-		fmt.Fprintf(w, "\nnet: %s, %d layers, η = %g, ε² = %g, λ = %g\n\n", cfg.Arch, cfg.Layers, cfg.Eta, cfg.EpsSq, cfg.Lambda)
+		fmt.Fprintf(w, "\nnet: %s, %d layers, η = %g, ε² = %g, λ = %g", cfg.Arch, cfg.Layers, cfg.Eta, cfg.EpsSq, cfg.Lambda)
+		if cfg.Precision != "" {
+			fmt.Fprintf(w, ", %s", cfg.Precision)
+		}
+		fmt.Fprint(w, "\n\n")
 		opt := experiment.Options{Seed: seed, Workers: workers, EvalRates: true, ShiftedTrain: true, Neighbours: 5}
 		table := w
 		if cfg.Layers > 200 {

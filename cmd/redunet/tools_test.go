@@ -403,7 +403,7 @@ func testInfo(t *testing.T, models map[string]string) {
 			t.Fatalf("info -json %s: exit %d: %s%s", tm.arch, code, out, errs)
 		}
 		if r.File != path || r.Size != fi.Size() || r.Version != redunet.ModelVersion || r.DType != "float64" || r.Arch != tm.arch ||
-			r.Params != (infoParams{0.5, 0.1, 500, 2}) || r.Meta["data"] != fixture {
+			r.Params != (infoParams{0.5, 0.1, 500, 2, "float64"}) || r.Meta["data"] != fixture {
 			t.Errorf("info -json %s: %+v", tm.arch, r)
 		}
 		switch tm.arch {

@@ -92,6 +92,9 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	fs.IntVar(&knnK, "k", 5, "neighbours of the k-NN classifier")
 	registerMemLimit(fs, &lim)
 	return func(ctx context.Context, e *env) error {
+		if p.Precision == redunet.Float64 {
+			p.Precision = "" // the default: a model names no precision
+		}
 		if err := checkParams(p); err != nil {
 			return err
 		}
@@ -163,7 +166,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		cfg := experiment.Config{Name: "train", Description: "redunet train on " + data.source, Arch: experiment.Arch(af.arch), Data: data.source,
 			Classes: data.classes, TrainPer: trainPer, TestPer: testPer, Shifts: shifts == "all", Layers: p.Layers,
-			Eta: p.Eta, EpsSq: p.EpsSq, Lambda: p.Lambda, Rank: rank}
+			Eta: p.Eta, EpsSq: p.EpsSq, Lambda: p.Lambda, Precision: p.Precision, Rank: rank}
 		if af.arch != "vector" {
 			cfg.Lift, cfg.Channels, cfg.Kernel = af.lift, af.channels, af.kernel
 			if af.arch == "conv1d" {
@@ -225,6 +228,9 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			fmt.Fprintf(w, ", %d %s samples", s.Len(), s.Name)
 		}
 		fmt.Fprintf(w, "\nnet:  %s ReduNet, %d layers, η = %g, ε² = %g, λ = %g", af.arch, p.Layers, p.Eta, p.EpsSq, p.Lambda)
+		if p.Precision == redunet.Float32 {
+			fmt.Fprint(w, ", float32")
+		}
 		if af.arch != "vector" && af.lift != "none" {
 			fmt.Fprintf(w, ", lift %d→%d channels, kernel %d, seed %d", d.Channels(), af.channels, af.kernel, af.seed)
 		}

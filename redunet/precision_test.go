@@ -260,3 +260,27 @@ func TestFloat32ModelRoundTrip(t *testing.T) {
 		t.Errorf("a float64 model's header names a precision")
 	}
 }
+
+// BenchmarkAddSqNorms: the class-norm kernel of the forward step on a
+// chunk of the paper's configuration (C = 75, 79 samples), per precision.
+func BenchmarkAddSqNorms(b *testing.B) {
+	const c, n = 75, 79
+	rng := rand.New(rand.NewPCG(5, 6))
+	x := make([]complex128, c*n)
+	for i := range x {
+		x[i] = complex(rng.NormFloat64(), rng.NormFloat64())
+	}
+	x32 := make([]complex64, c*n)
+	narrowC(x32, x)
+	dst := make([]float64, n)
+	b.Run("complex128", func(b *testing.B) {
+		for b.Loop() {
+			complexKernels{}.addSqNorms(dst, x, c, 0.5)
+		}
+	})
+	b.Run("complex64", func(b *testing.B) {
+		for b.Loop() {
+			complex64Kernels{}.addSqNorms(dst, x32, c, 0.5)
+		}
+	})
+}

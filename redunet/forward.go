@@ -31,10 +31,9 @@ func grow[T any](buf *[]T, n int) []T {
 // maxChunk the samples of a chunk, which keeps the working set of a
 // chunk's products small for wide vectors (shift-invariant chunks are
 // smaller anyway).
-const (
-	chunkValues = 1 << 23
-	maxChunk    = 256
-)
+var chunkValues = 1 << 23 // a variable so that tests can make chunks small
+
+const maxChunk = 256
 
 // forward applies the layer l in place to the samples b, normalising every
 // sample, and returns ŷ; it writes π̂ (M×K) to pi unless pi is nil. Samples
@@ -72,6 +71,16 @@ func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params
 		}
 	}
 	nc := max(1, min(m, maxChunk, chunkValues/(bins*per)))
+	// A batch that fits in one chunk without its own copy in the store (an
+	// evaluation set's chunk, stream.go) moves in place: X is its block,
+	// and the store keeps only the operators' parts.
+	inplace := m <= min(maxChunk, chunkValues/(bins*max(1, per-c)))
+	if inplace {
+		nc, per = m, per-c
+		for g := range off {
+			off[g] -= c
+		}
+	}
 	if sc == nil {
 		sc = new(forwardScratch[T])
 	}
@@ -103,8 +112,13 @@ func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params
 		conv.Parallel(bins, workers, func(w, lo, hi int) {
 			for bin := lo; bin < hi; bin++ {
 				st := store[bin*per*n : (bin+1)*per*n]
-				xb := st[:c*n]
-				k.copyCols(xb, b.block(bin), c, m, i0, n)
+				var xb []T
+				if inplace {
+					xb = b.block(bin)
+				} else {
+					xb = st[:c*n]
+					k.copyCols(xb, b.block(bin), c, m, i0, n)
+				}
 				wt := b.w[bin]
 				cb := contrib[bin*(nk+1)*nc : (bin+1)*(nk+1)*nc]
 				for g := range ops {
@@ -160,7 +174,12 @@ func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params
 			f := ws[w].f[:n]
 			for bin := lo; bin < hi; bin++ {
 				st := store[bin*per*n : (bin+1)*per*n]
-				xb := st[:c*n]
+				var xb []T
+				if inplace {
+					xb = b.block(bin)
+				} else {
+					xb = st[:c*n]
+				}
 				// X·(1 or 2^−k, + Σ_low-rank coef_g·a_g), then the dense outputs.
 				base := 1.0
 				if shrink != 0 {
@@ -212,17 +231,48 @@ func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params
 				scale[t] = 1 / math.Sqrt(sum)
 				continue
 			}
-			scale[t] = rescaleCol(k, store, b.w, per*n, c, n, t)
+			if inplace {
+				scale[t] = rescaleCol(k, b.data, b.w, c*n, c, n, t)
+			} else {
+				scale[t] = rescaleCol(k, store, b.w, per*n, c, n, t)
+			}
 		}
-		// Normalise and scatter back.
+		// Normalise (and scatter back).
 		conv.Parallel(bins, workers, func(_, lo, hi int) {
 			for bin := lo; bin < hi; bin++ {
+				if inplace {
+					xb := b.block(bin)
+					k.scaleCols(xb, xb, c, scale[:n])
+					continue
+				}
 				xb := store[bin*per*n : bin*per*n+c*n]
 				k.scatterCols(b.block(bin), xb, c, m, i0, scale[:n])
 			}
 		})
 	}
 	return yhat
+}
+
+// inplaceChunk returns the largest batch that moves through a layer in
+// place (see forward) when its groups — the whole set, then each class —
+// have the given sizes: what the store keeps of the operators' outputs is
+// fixed by those sizes alone.
+func inplaceChunk(c, bins int, sizes []int) int {
+	per := 0
+	for _, g := range sizes {
+		switch {
+		case g == 0:
+		case lowRank(g, c):
+			per += g
+		default:
+			per += c
+		}
+	}
+	per, bins = max(1, per), max(1, bins)
+	if per > chunkValues/bins {
+		return 1
+	}
+	return max(1, min(maxChunk, chunkValues/(bins*per)))
 }
 
 // maxStep bounds η·a_E for the step z + η·(…) to be formed as it is: its

@@ -117,7 +117,11 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
 	sc, stream := eMax, int64(0)
 	if !n.realBins() {
-		sc = min(eMax, max(1, int64(streamValues)/sat.Mul(bins, c)))
+		sizes := []int{int(min(m, 1<<40))}
+		for range min(k, 1<<20) {
+			sizes = append(sizes, int(min(nj, 1<<40)))
+		}
+		sc = min(eMax, max(1, int64(streamValues)/sat.Mul(bins, c)), int64(inplaceChunk(int(c), int(bins), sizes)))
 		stream = sat.Mul(max(sat.Mul(t, bins), sat.Mul(8, nv)), c, sc)
 		if single {
 			stream = sat.Mul(16, bins, c, sc)
@@ -142,7 +146,7 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 		return g
 	}
 	per := sat.Mul(bins, sat.Add(c, size(m), sat.Mul(k, size(nj))))
-	nc := max(1, min(max(m, sc), maxChunk, chunkValues/max(per, 1)))
+	nc := max(1, min(max(m, sc), maxChunk, int64(chunkValues)/max(per, 1)))
 	forward := sat.Add(sat.Mul(ts, per, nc), sat.Mul(8, bins, sat.Add(k, 1), nc), sat.Mul(wb, sat.Add(sat.Mul(ts, c), 8), nc))
 	sz := min(m, c)
 	scratch := sat.Mul(wb, t, sat.Add(sat.Mul(c, nj), sat.Mul(sz, sz), sat.Mul(c, max(c, sz))))

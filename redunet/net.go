@@ -539,14 +539,19 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 	train := n.encodePrepared(z, t) // z is not used below: it may be collected
 	// The evaluation sets move through the layers in chunks, each in one
 	// array that ends up holding its features (stream.go).
+	classes := classRows(labels, k)
+	sizes := []int{len(labels)}
+	for _, c := range classes {
+		sizes = append(sizes, len(c))
+	}
+	chunk := inplaceChunk(n.C, n.Shape.Bins(), sizes)
 	evals := make([]*evalStream, len(evalSets))
 	for i, e := range evalSets {
 		var err error
-		if evals[i], err = n.newEvalStream(e, t); err != nil {
+		if evals[i], err = n.newEvalStream(e, t, chunk); err != nil {
 			return err
 		}
 	}
-	classes := classRows(labels, k)
 	layer, err := n.factor(n.statistics(train, classes, true), p.Layers > 0)
 	if err != nil {
 		return err

@@ -70,7 +70,10 @@ func floats(c []complex128) []float64 {
 
 // newEvalStream prepares the evaluation set x and puts it in the layers'
 // basis, in one array (see above).
-func (n *Net) newEvalStream(x []float64, t *conv.Transformer) (*evalStream, error) {
+//
+// A chunk has at most chunk samples, so that it moves through every layer
+// in place (see forward).
+func (n *Net) newEvalStream(x []float64, t *conv.Transformer, chunk int) (*evalStream, error) {
 	per := n.SampleLen()
 	if len(x)%per != 0 {
 		return nil, errNotSamples(len(x), n)
@@ -90,7 +93,7 @@ func (n *Net) newEvalStream(x []float64, t *conv.Transformer) (*evalStream, erro
 	}
 	bins, c, out := n.Shape.Bins(), n.C, n.FeatureLen()
 	s.w = n.Shape.Weights()
-	s.nc = max(1, min(m, streamValues/max(1, bins*c)))
+	s.nc = max(1, min(m, chunk, streamValues/max(1, bins*c)))
 	if n.Params.single() {
 		return s, s.encode32(x, t)
 	}

@@ -67,6 +67,9 @@ func WriteReport(w io.Writer, r *Report) error {
 	e := &errWriter{w: w}
 	c := r.Config
 	e.printf("# %s (%s scale)\n\n%s.\n\n", c.Name, r.Scale, c.Description)
+	if claim := Claim(r.Accuracy, r.Samples[ShiftsSet]); claim != "" {
+		e.printf("**Shift invariance.** %s\n\n", claim)
+	}
 	e.printf("## Configuration\n\n| | |\n|---|---|\n")
 	e.printf("| data | %s |\n| architecture | %s |\n", r.Data, c.Arch)
 	if c.Classes != "" {
@@ -160,7 +163,10 @@ func WriteResults(w io.Writer, r *Report) error {
 //     and the training samples, same class and other class, raw and
 //     features, when there is an all-shifts set;
 //   - accuracy.png: the accuracy table as bars, one group per set and
-//     input, one bar per classifier, none where there is no cell.
+//     input, one bar per classifier, none where there is no cell;
+//   - invariance.png: when there is an all-shifts set, each classifier's
+//     accuracy on the test set and on its shifts, for the input and for
+//     the features (the claim of Claim, drawn).
 //
 // Each file is written atomically; Figures returns the first error, with
 // the names of the figures written before it, and stops with ctx.Err()
@@ -257,6 +263,11 @@ func Figures(ctx context.Context, dir string, cfg Config, res *Result) (names []
 			return names, err
 		}
 	}
+	if ok, err := invarianceFigure(dir, cfg.Name, res.Accuracy); ok || err != nil {
+		if err := add("invariance.png", err); err != nil {
+			return names, err
+		}
+	}
 	return names, nil
 }
 
@@ -264,7 +275,7 @@ func Figures(ctx context.Context, dir string, cfg Config, res *Result) (names []
 // directory: the figures (see Figures), results.json and report.md.
 func ReportFiles() []string {
 	return []string{"rates.png", "rates-test.png", "heatmap-raw.png", "heatmap-features.png", "shift-similarity.png",
-		"accuracy.png", "results.json", "report.md"}
+		"accuracy.png", "invariance.png", "results.json", "report.md"}
 }
 
 // SaveReport writes the report of a run into dir, created if needed: the

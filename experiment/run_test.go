@@ -7,6 +7,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -174,7 +175,7 @@ func TestRunConv(t *testing.T) {
 	if err := SaveReport(t.Context(), dir, r, res, time.Now()); err != nil {
 		t.Fatal(err)
 	}
-	want := []string{"rates.png", "rates-test.png", "heatmap-raw.png", "heatmap-features.png", "shift-similarity.png", "accuracy.png"}
+	want := []string{"rates.png", "rates-test.png", "heatmap-raw.png", "heatmap-features.png", "shift-similarity.png", "accuracy.png", "invariance.png"}
 	if !slices.Equal(r.Figures, want) {
 		t.Errorf("figures %v, want %v", r.Figures, want)
 	}
@@ -185,6 +186,14 @@ func TestRunConv(t *testing.T) {
 	}
 	if _, ok := r.Seconds["total"]; !ok {
 		t.Errorf("seconds %v", r.Seconds)
+	}
+	// report.md states the claim of the all-shifts set, from the run's cells.
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if claim := Claim(res.Accuracy, res.Samples()[ShiftsSet]); claim == "" || !strings.Contains(string(md), "**Shift invariance.** "+claim) {
+		t.Errorf("report.md lacks the claim %q", claim)
 	}
 }
 

@@ -198,12 +198,16 @@ func TestBadInput(t *testing.T) {
 // each a whole file.
 func TestTrainReport(t *testing.T) {
 	dir := filepath.Join(t.TempDir(), "rep")
-	code, _, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "6", "-arch", "conv2d",
-		"-channels", "2", "-kernel", "3", "-layers", "2", "-test-per-class", "3", "-shifts", "all", "-q", "-report", dir)
+	code, out, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "6", "-arch", "conv2d",
+		"-channels", "2", "-kernel", "3", "-layers", "2", "-test-per-class", "3", "-shifts", "all", "-report", dir)
 	if code != 0 {
 		t.Fatalf("train -report: exit %d: %s", code, errs)
 	}
-	for _, f := range []string{"report.md", "results.json", "rates.png", "rates-test.png", "heatmap-raw.png", "heatmap-features.png", "shift-similarity.png", "accuracy.png"} {
+	// The run prints the claim of its all-shifts set (96 = 6 test images × 16 shifts).
+	if !strings.Contains(out, "On the all-shifts test set (96 shifted test images) the ReduNet features") {
+		t.Errorf("train -shifts all does not print the invariance claim:\n%s", out)
+	}
+	for _, f := range []string{"report.md", "results.json", "rates.png", "rates-test.png", "heatmap-raw.png", "heatmap-features.png", "shift-similarity.png", "accuracy.png", "invariance.png"} {
 		fi, err := os.Stat(filepath.Join(dir, f))
 		if err != nil || fi.Size() == 0 {
 			t.Errorf("%s: %v", f, err)

@@ -187,7 +187,13 @@ func evalFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		rep.Accuracy = acc
 		rep.Seconds["evaluate"] = time.Since(t3).Seconds()
-		printAccuracy(w, acc)
+		shifts := 0
+		for _, sp := range splits {
+			if sp.Name == experiment.ShiftsSet {
+				shifts = len(sp.Labels)
+			}
+		}
+		printAccuracy(w, acc, shifts)
 		rep.Seconds["total"] = time.Since(t0).Seconds()
 		fmt.Fprintf(w, "\ntotal %.1f s\n", rep.Seconds["total"])
 		if jsonOut {

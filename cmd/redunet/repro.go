@@ -167,7 +167,7 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		rep.Input, rep.Layers, rep.Accuracy, rep.Samples = res.Input, res.Layers, res.Accuracy, res.Samples()
 		fmt.Fprintln(w)
-		printAccuracy(w, res.Accuracy)
+		printAccuracy(w, res.Accuracy, res.Samples()[experiment.ShiftsSet])
 		if err := experiment.SaveReport(ctx, out, &rep, res, t0); err != nil {
 			return err
 		}

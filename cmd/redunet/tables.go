@@ -54,8 +54,10 @@ func (e *everyNth) Write(p []byte) (int, error) {
 }
 
 // printAccuracy prints the accuracy table: one row per classifier, one
-// column per (set, input), "-" where there is no cell.
-func printAccuracy(w io.Writer, acc []experiment.Accuracy) {
+// column per (set, input), "-" where there is no cell; then, for a run
+// with an all-shifts set of shifts samples, the sentence of
+// experiment.Claim.
+func printAccuracy(w io.Writer, acc []experiment.Accuracy, shifts int) {
 	cols, vals := experiment.Table(acc)
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
 	fmt.Fprintf(tw, "accuracy\t%s\t\n", strings.Join(cols, "\t"))
@@ -77,4 +79,28 @@ func printAccuracy(w io.Writer, acc []experiment.Accuracy) {
 			break
 		}
 	}
+	if claim := experiment.Claim(acc, shifts); claim != "" {
+		fmt.Fprintf(w, "\n%s\n", wrapText(claim, 100))
+	}
+}
+
+// wrapText breaks s into lines of at most width bytes at spaces (a longer
+// word stays whole).
+func wrapText(s string, width int) string {
+	var b strings.Builder
+	line := 0
+	for i, word := range strings.Fields(s) {
+		if i > 0 {
+			if line+1+len(word) > width {
+				b.WriteByte('\n')
+				line = 0
+			} else {
+				b.WriteByte(' ')
+				line++
+			}
+		}
+		b.WriteString(word)
+		line += len(word)
+	}
+	return b.String()
 }

@@ -267,7 +267,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		if len(rep.Accuracy) > 0 {
 			fmt.Fprintln(w)
-			printAccuracy(w, rep.Accuracy)
+			printAccuracy(w, rep.Accuracy, res.Samples()[experiment.ShiftsSet])
 		}
 		if reportDir != "" {
 			// The report shares the timings, which saving it completes.

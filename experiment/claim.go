@@ -12,8 +12,8 @@ import (
 // and on all its shifts, for the raw (lifted) input and for the ReduNet
 // features.
 type Invariance struct {
-	Classifier         string
-	RawTest, RawShifts float64
+	Classifier          string
+	RawTest, RawShifts  float64
 	FeatTest, FeatShift float64
 }
 

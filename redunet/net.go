@@ -307,11 +307,32 @@ type BuildOptions struct {
 	OnInput func(Rates)
 	// OnLayer, if not nil, is called after each layer.
 	OnLayer func(LayerResult)
+	// OnFeatures, if not nil, is called with the features of the training
+	// set and of every evaluation set at every depth: first those of the
+	// prepared input (Layer 0), then after each layer, with its ŷ. The
+	// arrays are the callee's; each call costs a transform of every set
+	// back to the signal domain and their memory. Transform and Predict do
+	// not call it.
+	OnFeatures func(LayerFeatures)
 	// Workers, if > 0, sets the net's Workers (goroutines) for this pass
 	// and after it. The results do not depend on it.
 	Workers int
 
 	noRates bool // Transform: skip the rates
+}
+
+// LayerFeatures are the features of a construction pass's sets at one
+// depth (BuildOptions.OnFeatures).
+type LayerFeatures struct {
+	// Layer is the depth: 0 for the prepared input, l after layer l.
+	Layer int
+	// Train are the training features (M × C × Shape), TrainPredicted
+	// the layer's ŷ on them (nil at depth 0).
+	Train          []float64
+	TrainPredicted []int
+	// Eval and EvalPredicted are the same for each evaluation set.
+	Eval          [][]float64
+	EvalPredicted [][]int
 }
 
 // Trace is what a construction pass records.
@@ -562,6 +583,17 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 			opt.OnInput(tr.Input)
 		}
 	}
+	emit := func(l int, yhat []int, evalYhat [][]int) {
+		if opt.OnFeatures == nil || opt.noRates {
+			return
+		}
+		lf := LayerFeatures{Layer: l, Train: n.decode(train, t), TrainPredicted: yhat, EvalPredicted: evalYhat}
+		for _, e := range evals {
+			lf.Eval = append(lf.Eval, e.snapshot(t))
+		}
+		opt.OnFeatures(lf)
+	}
+	emit(0, nil, nil)
 	for l := 1; l <= p.Layers; l++ {
 		if err := ctx.Err(); err != nil {
 			return err
@@ -599,6 +631,7 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 				evalRates = append(evalRates, r)
 			}
 		}
+		emit(l, slices.Clone(yhat), cloneInts(tr.EvalPredicted))
 		if opt.noRates && last {
 			break
 		}
@@ -632,4 +665,13 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 	runtime.KeepAlive(train)
 	runtime.KeepAlive(evals)
 	return nil
+}
+
+// cloneInts returns a deep copy of x.
+func cloneInts(x [][]int) [][]int {
+	out := make([][]int, len(x))
+	for i, v := range x {
+		out[i] = slices.Clone(v)
+	}
+	return out
 }

@@ -327,3 +327,57 @@ func TestForwardInPlace(t *testing.T) {
 		}
 	}
 }
+
+// TestOnFeatures: the features a pass reports at every depth. At the last
+// layer they are the pass's own features bitwise (the same transform of the
+// same spectra), with its ŷ; at depth 0 the prepared input, to the
+// rounding of a transform there and back (1e-13; measured ≤ 1.7e-16) or,
+// in float32, of its rounding to single precision (1e-6; measured
+// ≤ 2.8e-8); and in between they move (each layer changes them).
+func TestOnFeatures(t *testing.T) {
+	rng := rand.New(rand.NewPCG(95, 11))
+	for _, pc := range precisionCases(t) {
+		for _, prec := range []string{"", Float32} {
+			t.Run(pc.name+" "+prec, func(t *testing.T) {
+				x, y := confData(rng, pc.m, pc.inC, pc.shape, pc.k)
+				ev, evy := confData(rng, pc.e, pc.inC, pc.shape, pc.k)
+				p := DefaultParams(3)
+				p.Precision = prec
+				var got []LayerFeatures
+				res := pc.build(t, x, y, ev, evy, p, BuildOptions{OnFeatures: func(lf LayerFeatures) { got = append(got, lf) }})
+				if len(got) != 4 {
+					t.Fatalf("%d calls, want 4 (input and 3 layers)", len(got))
+				}
+				for l, lf := range got {
+					if lf.Layer != l || len(lf.Eval) != 1 {
+						t.Fatalf("call %d: layer %d, %d sets", l, lf.Layer, len(lf.Eval))
+					}
+					if l > 0 {
+						if !equalInts(lf.TrainPredicted, res.Layers[l-1].Predicted) {
+							t.Errorf("layer %d: training ŷ differs from the trace's", l)
+						}
+						if confMaxDiff(lf.Train, got[l-1].Train) == 0 {
+							t.Errorf("layer %d: training features did not move", l)
+						}
+					}
+				}
+				final := got[3]
+				confCheck(t, "last training features", final.Train, res.Features, 0)
+				confCheck(t, "last eval features", final.Eval[0], res.Eval[0], 0)
+				if !equalInts(final.EvalPredicted[0], res.EvalPredicted[0]) {
+					t.Errorf("last eval ŷ differs")
+				}
+				tol := 1e-13
+				if prec == Float32 {
+					tol = 1e-6 // the input rounded to float32
+				}
+				in, err := res.Net.Prepare(ev)
+				if err != nil {
+					t.Fatal(err)
+				}
+				normalizeRows(in, res.Net.FeatureLen())
+				t.Logf("depth 0: %.2g", confCheck(t, "depth-0 eval features", got[0].Eval[0], in, tol))
+			})
+		}
+	}
+}

@@ -256,6 +256,40 @@ func (s *evalStream) features(t *conv.Transformer) []float64 {
 	return s.z
 }
 
+// snapshot returns the set's features as they are now (transformed back and
+// normalised, in a new array), leaving the set as it is.
+func (s *evalStream) snapshot(t *conv.Transformer) []float64 {
+	n := s.n
+	out := n.FeatureLen()
+	z := make([]float64, s.m*out)
+	switch {
+	case s.vec32 != nil:
+		widenR(z, s.vec32[:s.m*out])
+	case s.spec32 != nil || s.buf != nil:
+		bins, c := n.Shape.Bins(), n.C
+		bc := bins * c
+		var wide []complex128
+		if s.spec32 != nil {
+			wide = make([]complex128, min(s.m, s.nc)*bc)
+		}
+		for i0 := 0; i0 < s.m; i0 += s.nc {
+			nb := min(s.nc, s.m-i0)
+			sp := &conv.Spectra{M: nb, C: c, Shape: n.Shape, W: s.w}
+			if s.spec32 != nil {
+				sp.Data = wide[:nb*bc]
+				widenC(sp.Data, s.spec32[i0*bc:(i0+nb)*bc])
+			} else {
+				sp.Data = s.buf[i0*bc : (i0+nb)*bc]
+			}
+			t.Inverse(z[i0*out:(i0+nb)*out], sp)
+		}
+	default:
+		copy(z, s.z)
+	}
+	normalizeRows(z, out)
+	return z
+}
+
 // chunkClasses sets rows[j] to the rows of class j that fall in the chunk
 // of nb samples from i0, counted from the chunk's start.
 func chunkClasses(rows [][]int, classes [][]int, i0, nb int) [][]int {

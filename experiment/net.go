@@ -28,6 +28,7 @@ type netSpec struct {
 	// evalRates records the rates of the first evaluation set at every
 	// layer.
 	evalRates  bool
+	onFeatures func(redunet.LayerFeatures) // the features at every depth (nil: none)
 	workers    int
 	meta       map[string]string
 	preprocess redunet.Preprocess
@@ -58,7 +59,7 @@ func build(ctx context.Context, train *datasets.Set, evals []*datasets.Set, spec
 	if err != nil {
 		return nil, err
 	}
-	opt := redunet.BuildOptions{Keep: true, Eval: evalX, Workers: spec.workers, OnInput: onInput, OnLayer: onLayer}
+	opt := redunet.BuildOptions{Keep: true, Eval: evalX, Workers: spec.workers, OnInput: onInput, OnLayer: onLayer, OnFeatures: spec.onFeatures}
 	if spec.evalRates && len(evals) > 0 {
 		opt.EvalLabels = [][]int{evals[0].Labels}
 	}

@@ -109,6 +109,8 @@ type Options struct {
 	// OnEvaluate, if not nil, is called when the construction is done and
 	// the evaluation starts (not at all without evaluation sets).
 	OnEvaluate func()
+
+	onFeatures func(redunet.LayerFeatures) // RunDepth
 }
 
 // Layer is what the construction pass records for one layer's output.
@@ -172,6 +174,7 @@ func (c Config) spec(data *Data, opt Options) netSpec {
 		seed:       opt.Seed,
 		params:     redunet.Params{Eta: c.Eta, EpsSq: c.EpsSq, Lambda: c.Lambda, Layers: c.Layers, Precision: c.Precision},
 		evalRates:  opt.EvalRates,
+		onFeatures: opt.onFeatures,
 		workers:    opt.Workers,
 		meta:       opt.Meta,
 		preprocess: data.Preprocess,

@@ -14,6 +14,7 @@ import (
 
 	"github.com/redunet-go/redunet/datasets"
 	"github.com/redunet-go/redunet/experiment"
+	"github.com/redunet-go/redunet/redunet"
 )
 
 // fixture is the MNIST fixture: the first 100 training and test images.
@@ -387,5 +388,38 @@ func TestTrainFloat32(t *testing.T) {
 	}
 	if code, _, errs := runCLI(t, "train", "-data", fixture, "-precision", "float16"); code != 2 || !strings.Contains(errs, "float16") {
 		t.Errorf("-precision float16: exit %d: %s", code, errs)
+	}
+}
+
+// TestTrainSelectDepth: -select-depth holds out part of the training set,
+// picks the depth, reports its curve, and builds the net with that many
+// layers on all the training samples; a fraction outside [0, 1) is a usage
+// error.
+func TestTrainSelectDepth(t *testing.T) {
+	model := filepath.Join(t.TempDir(), "m.rdn")
+	code, out, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "8", "-layers", "3",
+		"-select-depth", "0.25", "-o", model, "-json")
+	if code != 0 {
+		t.Fatalf("train -select-depth: exit %d: %s", code, errs)
+	}
+	var rep trainReport
+	if err := json.Unmarshal([]byte(out), &rep); err != nil {
+		t.Fatalf("train -json: %v\n%s", err, out)
+	}
+	if rep.SelectedDepth == nil || *rep.SelectedDepth < 0 || *rep.SelectedDepth > 3 || rep.MaxDepth != 3 || len(rep.DepthCurve) != 4 {
+		t.Fatalf("selected depth %v of %d, curve of %d depths", rep.SelectedDepth, rep.MaxDepth, len(rep.DepthCurve))
+	}
+	if len(rep.Layers) != *rep.SelectedDepth || rep.TrainSamples != 16 || rep.Params.Layers != *rep.SelectedDepth {
+		t.Errorf("%d layers built on %d samples, params %d layers; selected %d", len(rep.Layers), rep.TrainSamples, rep.Params.Layers, *rep.SelectedDepth)
+	}
+	m, err := redunet.LoadModel(model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if m.Net.Params.Layers != *rep.SelectedDepth {
+		t.Errorf("the model has %d layers, the selected depth is %d", m.Net.Params.Layers, *rep.SelectedDepth)
+	}
+	if code, _, errs := runCLI(t, "train", "-data", fixture, "-select-depth", "1"); code != 2 || !strings.Contains(errs, "-select-depth") {
+		t.Errorf("-select-depth 1: exit %d: %s", code, errs)
 	}
 }

@@ -104,3 +104,24 @@ func wrapText(s string, width int) string {
 	}
 	return b.String()
 }
+
+// printDepthCurve prints the accuracy of the features of set at every
+// depth, one row a depth, one column a classifier of
+// experiment.DepthClassifiers ("-" where there is none), under a title.
+func printDepthCurve(w io.Writer, curve []experiment.Depth, set, title string) {
+	fmt.Fprintln(w, title+":")
+	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', tabwriter.AlignRight)
+	fmt.Fprintf(tw, "depth\t%s\t\n", strings.Join(experiment.DepthClassifiers(), "\t"))
+	for _, d := range curve {
+		fmt.Fprintf(tw, "%d\t", d.Layer)
+		for _, c := range experiment.DepthClassifiers() {
+			if v := d.Of(set, c); math.IsNaN(v) {
+				fmt.Fprint(tw, "-\t")
+			} else {
+				fmt.Fprintf(tw, "%.4f\t", v)
+			}
+		}
+		fmt.Fprintln(tw)
+	}
+	tw.Flush()
+}

@@ -52,7 +52,13 @@ type trainReport struct {
 	Layers       []experiment.Layer    `json:"layers"`
 	Accuracy     []experiment.Accuracy `json:"accuracy,omitempty"`
 	Model        string                `json:"model,omitempty"`
-	Seconds      map[string]float64    `json:"seconds"`
+	// SelectedDepth and DepthCurve are the outcome of -select-depth: the
+	// depth chosen, of at most MaxDepth layers, and the held-out accuracy
+	// at every depth it was chosen from.
+	SelectedDepth *int               `json:"selected_depth,omitempty"`
+	MaxDepth      int                `json:"max_depth,omitempty"`
+	DepthCurve    []experiment.Depth `json:"depth_curve,omitempty"`
+	Seconds       map[string]float64 `json:"seconds"`
 }
 
 func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
@@ -72,6 +78,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		jsonOut      bool
 		quiet        bool
 		rank, knnK   int
+		selectDepth  float64
 		lim          memLimit
 	)
 	data.register(fs, "mnist")
@@ -90,6 +97,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 	fs.BoolVar(&quiet, "q", false, "print nothing but errors (and the -json report)")
 	fs.IntVar(&rank, "rank", 10, "subspace rank r of the nearest-subspace classifier")
 	fs.IntVar(&knnK, "k", 5, "neighbours of the k-NN classifier")
+	fs.Float64Var(&selectDepth, "select-depth", 0, "choose the depth (at most -layers) on this fraction of each class's training samples, held out (e.g. 0.2): the depth whose features the nearest-subspace classifier labels best; the net is then built on all the training samples with that many layers (0: the fixed depth -layers)")
 	registerMemLimit(fs, &lim)
 	return func(ctx context.Context, e *env) error {
 		if p.Precision == redunet.Float64 {
@@ -120,6 +128,9 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		if shifts == "all" && testPer == 0 {
 			return usagef("-shifts all needs -test-per-class")
+		}
+		if !(selectDepth >= 0 && selectDepth < 1) {
+			return usagef("-select-depth %v: want a fraction in [0, 1)", selectDepth)
 		}
 		if shiftedTrain && shifts != "all" {
 			return usagef("-shifted-train needs -shifts all")
@@ -181,6 +192,7 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if err != nil {
 			return err
 		}
+		loaded := train
 		d, err := experiment.Prepare(af.layout(), train)
 		if err != nil {
 			return err
@@ -236,6 +248,18 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		fmt.Fprintln(w)
 		fmt.Fprintln(w)
+		if selectDepth > 0 {
+			depth, curve, err := experiment.SelectDepth(ctx, cfg, loaded, selectDepth,
+				experiment.Options{Seed: af.seed, Workers: af.workers, Neighbours: knnK})
+			if err != nil {
+				return err
+			}
+			printDepthCurve(w, curve, experiment.HeldOut, fmt.Sprintf("held-out accuracy (the last %.0f %% of each class's training samples), by depth", 100*selectDepth))
+			fmt.Fprintf(w, "selected depth: %d of at most %d layers; building it on all the training samples\n\n", depth, p.Layers)
+			rep.SelectedDepth, rep.MaxDepth, rep.DepthCurve = &depth, p.Layers, curve
+			p.Layers, cfg.Layers = depth, depth
+			rep.Params.Layers = depth
+		}
 
 		meta := map[string]string{"arch": af.arch, "data": data.source, "classes": data.classes, "train_per_class": fmt.Sprint(trainPer),
 			"created": time.Now().UTC().Format(time.RFC3339)}

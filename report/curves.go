@@ -15,10 +15,12 @@ import (
 // of bars of [Bars].
 type Series struct {
 	// Name is shown in the legend. For [Curves], a name ending in "(test)"
-	// is drawn dashed, in the colour of the series with the same base name
-	// (the name without a trailing "(test)" or "(train)").
+	// is drawn dashed and one ending in "(all shifts)" dotted, in the
+	// colour of the series with the same base name (the name without a
+	// trailing "(test)", "(all shifts)" or "(train)").
 	Name string
-	// Y holds one value per x position (Curves) or per label (Bars).
+	// Y holds one value per x position (Curves) or per label (Bars). For
+	// Curves a NaN is a missing value: the line joins the others.
 	Y []float64
 }
 
@@ -37,8 +39,9 @@ type Ref struct {
 // Curves writes to path a line plot of each series against x, with a legend
 // on the right. An empty xlabel becomes "layer".
 //
-// Every series must have len(x) values and x must not be empty; all values
-// must be finite. Otherwise Curves returns an error and writes nothing.
+// Every series must have len(x) values, at least one of them not NaN, and x
+// must not be empty; x and the values must be finite or (the values) NaN.
+// Otherwise Curves returns an error and writes nothing.
 func Curves(path, title, xlabel, ylabel string, x []float64, series ...Series) error {
 	return CurvesWithRefs(path, title, xlabel, ylabel, x, series, nil)
 }
@@ -77,9 +80,11 @@ func CurvesWithRefs(path, title, xlabel, ylabel string, x []float64, series []Se
 		}
 		for _, s := range series {
 			base, test := splitTest(s.Name)
-			pts := make(plotter.XYs, len(x))
+			var pts plotter.XYs
 			for i := range x {
-				pts[i] = plotter.XY{X: x[i], Y: s.Y[i]}
+				if !math.IsNaN(s.Y[i]) {
+					pts = append(pts, plotter.XY{X: x[i], Y: s.Y[i]})
+				}
 			}
 			l, err := plotter.NewLine(pts)
 			if err != nil {
@@ -87,8 +92,11 @@ func CurvesWithRefs(path, title, xlabel, ylabel string, x []float64, series []Se
 			}
 			l.Color = seriesColor(bases[base])
 			l.Width = width
-			if test {
+			switch {
+			case test:
 				l.Dashes = []vg.Length{vg.Points(5), vg.Points(3)}
+			case strings.HasSuffix(strings.TrimSpace(s.Name), "(all shifts)"):
+				l.Dashes = []vg.Length{vg.Points(1.5), vg.Points(2)}
 			}
 			p.Add(l)
 			leg.Add(s.Name, l)
@@ -128,8 +136,17 @@ func checkCurves(x []float64, series []Series, refs []Ref) error {
 		if len(s.Y) != len(x) {
 			return fmt.Errorf("series %d (%q) has %d values, want len(x) = %d", i, s.Name, len(s.Y), len(x))
 		}
-		if err := checkFinite(fmt.Sprintf("series %q", s.Name), s.Y); err != nil {
-			return err
+		finite := 0
+		for _, v := range s.Y {
+			if math.IsInf(v, 0) {
+				return fmt.Errorf("series %q: %v: %w", s.Name, v, errNonFinite)
+			}
+			if !math.IsNaN(v) {
+				finite++
+			}
+		}
+		if finite == 0 {
+			return fmt.Errorf("series %q has no values", s.Name)
 		}
 	}
 	for _, r := range refs {
@@ -148,6 +165,9 @@ func splitTest(name string) (base string, test bool) {
 		return strings.TrimSpace(b), true
 	}
 	if b, ok := strings.CutSuffix(t, "(train)"); ok {
+		return strings.TrimSpace(b), false
+	}
+	if b, ok := strings.CutSuffix(t, "(all shifts)"); ok {
 		return strings.TrimSpace(b), false
 	}
 	return t, false

@@ -149,7 +149,8 @@ func TestCurvesErrors(t *testing.T) {
 		{"no x", nil, []Series{{"a", nil}}, nil},
 		{"nothing", x, nil, nil},
 		{"length", x, []Series{{"a", []float64{1, 2}}}, nil},
-		{"NaN", x, []Series{{"a", []float64{1, math.NaN(), 3}}}, nil},
+		{"Inf", x, []Series{{"a", []float64{1, math.Inf(-1), 3}}}, nil},
+		{"all NaN", x, []Series{{"a", []float64{math.NaN(), math.NaN(), math.NaN()}}}, nil},
 		{"Inf x", []float64{1, math.Inf(1), 3}, []Series{{"a", x}}, nil},
 		{"NaN ref", x, []Series{{"a", x}}, []Ref{{"r", math.NaN()}}},
 	} {
@@ -159,6 +160,11 @@ func TestCurvesErrors(t *testing.T) {
 		}
 	}
 	noTemps(t, dir)
+	// A NaN is a missing value: the curve joins the others.
+	if err := Curves(p, "gaps", "", "", x, Series{"a", []float64{math.NaN(), 2, 3}}, Series{"a (all shifts)", x}); err != nil {
+		t.Errorf("a series with a missing value: %v", err)
+	}
+	checkPNG(t, p, 600, 400)
 }
 
 func TestUnwritablePath(t *testing.T) {

@@ -2,8 +2,16 @@ package experiment
 
 import (
 	"context"
+	"encoding/json"
+	"fmt"
 	"math"
+	"os"
+	"path/filepath"
+	"strings"
 	"testing"
+	"time"
+
+	"github.com/redunet-go/redunet/datasets"
 )
 
 // TestRunDepth: one Depth per depth 0…L; at the last one the cells are those
@@ -84,5 +92,66 @@ func TestSelectDepth(t *testing.T) {
 	}
 	if _, _, err := SelectDepth(context.Background(), cfg, train, 1, Options{}); err == nil {
 		t.Errorf("fraction 1: no error")
+	}
+}
+
+// TestDepthStudy: the study's report opens with an answer made of its own
+// numbers, and writes its results and one figure per net.
+func TestDepthStudy(t *testing.T) {
+	vec, conv := tinyConfig(Vector, 3), tinyConfig(Conv2D, 3)
+	vec.Name, conv.Name = "vector", "translation"
+	vec.TrainPer, conv.TrainPer = 10, 10
+	var data []*Data
+	var raw []*datasets.Set
+	for i, cfg := range []Config{vec, conv} {
+		train := images(10, 2, 6, 6, uint64(10+i))
+		d, err := Prepare(cfg.Layout(), train)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.AddTest(images(4, 2, 6, 6, uint64(20+i))); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Arch != Vector {
+			if err := d.AddShifts(2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		data, raw = append(data, d), append(raw, train)
+	}
+	st, err := RunDepthStudy(context.Background(), Small, []Config{vec, conv}, data, raw, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range st.Nets {
+		d, a, last := best(n.Curve, TestSet, "nearest-subspace")
+		want := fmt.Sprintf("the %s net's test accuracy is highest at depth %d of 3 (%.2f, against %.2f after the last layer)", n.Config.Name, d, a, last)
+		if !strings.Contains(st.Answer, want) {
+			t.Errorf("answer %q lacks %q", st.Answer, want)
+		}
+		if !strings.Contains(st.Answer, fmt.Sprintf("picks depth %d ", n.Selected)) {
+			t.Errorf("answer %q lacks the selected depth %d", st.Answer, n.Selected)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "study")
+	if err := SaveStudy(context.Background(), dir, st, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !strings.HasPrefix(string(md), "# ablation-depth (small scale)\n\nAnswer: "+st.Answer+"\n") {
+		t.Errorf("report.md does not open with the answer:\n%.300s", md)
+	}
+	var back Study
+	b, err := os.ReadFile(filepath.Join(dir, "results.json"))
+	if err != nil || json.Unmarshal(b, &back) != nil || back.Answer != st.Answer || len(back.Nets) != 2 {
+		t.Errorf("results.json: %v", err)
+	}
+	for _, f := range []string{"depth-vector.png", "depth-translation.png"} {
+		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
 	}
 }

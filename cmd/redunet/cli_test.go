@@ -423,3 +423,16 @@ func TestTrainSelectDepth(t *testing.T) {
 		t.Errorf("-select-depth 1: exit %d: %s", code, errs)
 	}
 }
+
+// TestReproAblationUsage: the ablations are listed, and -data or
+// -precision, which do not apply to them, are usage errors.
+func TestReproAblationUsage(t *testing.T) {
+	if code, out, _ := runCLI(t, "help", "repro"); code != 0 || !strings.Contains(out, "ablation-depth") || !strings.Contains(out, "ablations") {
+		t.Errorf("help repro: exit %d, no ablations listed:\n%s", code, out)
+	}
+	for _, args := range [][]string{{"repro", "-data", fixture, "ablation-depth"}, {"repro", "-precision", "float32", "ablations"}} {
+		if code, _, errs := runCLI(t, args...); code != 2 || !strings.Contains(errs, "do not apply") {
+			t.Errorf("%v: exit %d: %s", args, code, errs)
+		}
+	}
+}

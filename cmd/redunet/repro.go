@@ -6,6 +6,7 @@ import (
 	"flag"
 	"fmt"
 	"io"
+	"path/filepath"
 	"strings"
 	"time"
 
@@ -41,6 +42,8 @@ func reproList() string {
 	for _, e := range experiment.Catalogue() {
 		fmt.Fprintf(&b, "  %-18s %s\n", e.Name, e.Description)
 	}
+	fmt.Fprintf(&b, "  %-18s %s\n", experiment.DepthStudyName, "ablation: accuracy at every depth, and the depth chosen on held-out training samples (vector and translation-invariant MNIST)")
+	fmt.Fprintf(&b, "  %-18s %s\n", "ablations", "every ablation, each into -out/NAME (default repro-ablations/NAME)")
 	return b.String()
 }
 
@@ -72,6 +75,31 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		}
 		if err := checkWorkers(workers); err != nil {
 			return err
+		}
+		if args[0] == "ablations" || experiment.IsAblation(args[0]) {
+			if source != "" || precision != redunet.Float64 {
+				return usagef("the ablations run on MNIST in float64: -data and -precision do not apply")
+			}
+			names, base := []string{args[0]}, out
+			if args[0] == "ablations" {
+				names = experiment.AblationNames()
+				if base == "" {
+					base = "repro-ablations"
+				}
+			}
+			for _, name := range names {
+				dir := out
+				switch {
+				case args[0] == "ablations":
+					dir = filepath.Join(base, name)
+				case dir == "":
+					dir = "repro-" + name
+				}
+				if err := runAblation(ctx, e, name, scale, dir, seed, workers, quiet, force, lim); err != nil {
+					return err
+				}
+			}
+			return nil
 		}
 		cfg, err := experiment.Lookup(args[0], scale)
 		if errors.Is(err, experiment.ErrUnknown) {

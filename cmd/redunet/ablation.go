@@ -1,0 +1,88 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"io"
+	"time"
+
+	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/experiment"
+)
+
+// runAblation runs the ablation name at a scale and writes its report into
+// dir (checked like repro's -out first; removed again if the run fails).
+func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint64, workers int, quiet, force bool, lim memLimit) error {
+	if name != experiment.DepthStudyName {
+		return usagef("unknown ablation %q", name)
+	}
+	var w io.Writer = e.stdout
+	if quiet {
+		w = io.Discard
+	}
+	cfgs, err := experiment.DepthStudyConfigs(scale)
+	if err != nil {
+		return err
+	}
+	var in inputs
+	for _, c := range cfgs {
+		in.addSource(c.Data)
+	}
+	if err := checkReportDir(dir, "-out", force, &in); err != nil {
+		return err
+	}
+	t0 := time.Now()
+	fmt.Fprintf(w, "%s (%s scale): the accuracy of the features at every depth\n\n", name, scale)
+	var data []*experiment.Data
+	var raw []*datasets.Set
+	for _, cfg := range cfgs {
+		train, test, err := withContext2(ctx, func() (*datasets.Set, *datasets.Set, error) { return experiment.Load(ctx, cfg, seed) })
+		if err != nil {
+			return err
+		}
+		d, err := experiment.Prepare(cfg.Layout(), train)
+		if err != nil {
+			return err
+		}
+		if err := d.AddTest(test); err != nil {
+			return err
+		}
+		nShifts := 0
+		if cfg.Shifts {
+			nShifts = shiftSetLen(d, 10)
+		}
+		net, err := experiment.NewNet(cfg, d, seed)
+		if err != nil {
+			return err
+		}
+		net.Workers = workers
+		if err := checkMemory(runMemory(net, d, nShifts, false), lim, name+": "+cfg.Name); err != nil {
+			return err
+		}
+		if cfg.Shifts {
+			if err := addShifts(d, 10); err != nil {
+				return err
+			}
+		}
+		data, raw = append(data, d), append(raw, train)
+	}
+	done := newProgress(e, quiet, -1, "building and scoring every depth")
+	st, err := experiment.RunDepthStudy(ctx, scale, cfgs, data, raw, experiment.Options{Seed: seed, Workers: workers, Neighbours: 5})
+	done.Done()
+	if err != nil {
+		return err
+	}
+	for _, n := range st.Nets {
+		printDepthCurve(w, n.Curve, experiment.TestSet, fmt.Sprintf("%s, test accuracy of the features by depth", n.Config.Name))
+		if _, ok := n.Samples[experiment.ShiftsSet]; ok {
+			printDepthCurve(w, n.Curve, experiment.ShiftsSet, fmt.Sprintf("%s, all-shifts accuracy of the features by depth", n.Config.Name))
+		}
+		fmt.Fprintf(w, "selected on held-out training samples: depth %d\n\n", n.Selected)
+	}
+	fmt.Fprintf(w, "Answer: %s\n", wrapText(st.Answer, 100))
+	if err := experiment.SaveStudy(ctx, dir, st, t0); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "\nwrote %s/report.md, results.json and %d figures in %.1f s\n\n", dir, len(st.Figures), st.Seconds["total"])
+	return nil
+}

@@ -58,6 +58,6 @@ func BenchmarkVectorLayerApply(b *testing.B) {
 	b.ReportAllocs()
 	for b.Loop() {
 		copy(work.data, blk.data)
-		forward(realKernels{}, work, l, p, 0, nil, &sc)
+		forward(realKernels{}, work, l, p, 0, nil, nil, &sc)
 	}
 }

@@ -50,7 +50,10 @@ const maxChunk = 256
 // dense outputs added, and Yᴴ·(coef_g·a_g·T') for each low-rank operator
 // (one product of c×r by r×n). The store of a chunk is so r/c of what the
 // outputs themselves would take, for one more product per low-rank class.
-func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params, workers int, pi []float64, sc *forwardScratch[T]) []int {
+//
+// With oracle (labels of b's samples, Params.Oracle) every sample moves
+// with the one-hot π̂ of its label; ŷ and π̂ are still the estimate's.
+func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params, workers int, pi []float64, oracle []int, sc *forwardScratch[T]) []int {
 	c, m, bins, nk := b.c, b.m, b.bins(), len(l.gamma)
 	yhat := make([]int, m)
 	if m == 0 {
@@ -164,7 +167,11 @@ func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params
 				// an underflow is below the 1e-8 clamp.
 				norms[j] = math.Sqrt(sum)
 			}
-			yhat[i0+t] = softAssign(coef[t*(nk+1):(t+1)*(nk+1)], norms, l.gamma, p.Lambda, eta)
+			label := -1
+			if oracle != nil {
+				label = oracle[i0+t]
+			}
+			yhat[i0+t] = softAssign(coef[t*(nk+1):(t+1)*(nk+1)], norms, l.gamma, p.Lambda, eta, p.Hard, label)
 			if pi != nil {
 				copy(pi[(i0+t)*nk:(i0+t+1)*nk], norms)
 			}

@@ -67,7 +67,7 @@ func BenchmarkMultiLayer(b *testing.B) {
 				b.ReportAllocs()
 				for b.Loop() {
 					copy(work.data, s.data)
-					forward(complexKernels{}, work, ops, DefaultParams(1), workers, nil, &sc)
+					forward(complexKernels{}, work, ops, DefaultParams(1), workers, nil, nil, &sc)
 				}
 				b.ReportMetric((k+1)*m*c*c*bins*float64(b.N)/b.Elapsed().Seconds(), "cmadd/s")
 			})

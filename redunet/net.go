@@ -286,6 +286,8 @@ type LayerResult struct {
 	// Eval has, for each evaluation set given labels in
 	// BuildOptions.EvalLabels, the rates of its features with those labels.
 	Eval []Rates `json:"eval,omitempty"`
+	// EvalPredicted is the layer's ŷ on every evaluation set.
+	EvalPredicted [][]int `json:"-"`
 }
 
 // BuildOptions control the construction pass. The zero value builds the
@@ -599,7 +601,11 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 			return err
 		}
 		last := l == p.Layers
-		yhat := layer.Apply(train, nil)
+		var oracle []int
+		if p.Oracle {
+			oracle = labels
+		}
+		yhat := layer.apply(train, nil, oracle)
 		tr.TrainPredicted = yhat
 		tr.EvalPredicted = make([][]int, len(evals))
 		if last {
@@ -646,7 +652,7 @@ func (n *Net) run(ctx context.Context, z []float64, labels []int, evalSets [][]f
 		if opt.noRates {
 			continue
 		}
-		lr := LayerResult{Layer: l, True: next.rates, Predicted: yhat}
+		lr := LayerResult{Layer: l, True: next.rates, Predicted: yhat, EvalPredicted: cloneInts(tr.EvalPredicted)}
 		if lr.Pred, err = n.classRates(train, yhat, next.rates.R); err != nil {
 			return err
 		}

@@ -30,6 +30,15 @@ type Params struct {
 	// factorisations run in float64 either way; the operators are rounded
 	// to float32 for the application. A model records it.
 	Precision string `json:",omitempty"`
+	// Hard makes the assignment hard: π̂ is one-hot at the smallest
+	// ‖C_j z‖ (the first of equal ones), the limit λ → ∞; Lambda is then
+	// not used. An ablation of the paper's soft assignment.
+	Hard bool `json:",omitempty"`
+	// Oracle moves every training sample with its true label as π̂ (one-hot)
+	// instead of its estimated assignment; evaluation samples, which have
+	// no label, keep theirs, and ŷ stays the estimate's argmax. An
+	// ablation: it shows what the estimated assignment costs.
+	Oracle bool `json:",omitempty"`
 }
 
 // The values of Params.Precision.

@@ -381,3 +381,50 @@ func TestOnFeatures(t *testing.T) {
 		}
 	}
 }
+
+// TestHardAndOracle: the two assignment ablations. Hard is soft with a λ
+// so large that π̂ is one-hot: the same net to rounding (λ = 1e9 makes
+// every other class's weight exp(−λ·Δn) underflow to 0 unless its norm is
+// within ~1e-7 of the smallest, which these data do not have). Oracle moves
+// the training samples with their true labels: it changes the net exactly
+// when the estimate is wrong on some training sample at some layer (here
+// 16 times); a kept oracle net is reproduced by Transform, which reads
+// Params, and every layer records its ŷ on the evaluation sets.
+func TestHardAndOracle(t *testing.T) {
+	rng := rand.New(rand.NewPCG(96, 12))
+	pc := precisionCases(t)[1]
+	x, y := confData(rng, pc.m, pc.inC, pc.shape, pc.k)
+	ev, evy := confData(rng, pc.e, pc.inC, pc.shape, pc.k)
+	p := DefaultParams(4)
+	p.Lambda = 1e9
+	soft := pc.build(t, x, y, ev, evy, p, BuildOptions{})
+	p.Hard = true
+	hard := pc.build(t, x, y, ev, evy, p, BuildOptions{})
+	confCheck(t, "hard vs λ = 1e9 features", hard.Features, soft.Features, 1e-12)
+	confCheck(t, "hard vs λ = 1e9 eval", hard.Eval[0], soft.Eval[0], 1e-12)
+	p.Hard, p.Lambda = false, 500
+	ref := pc.build(t, x, y, ev, evy, p, BuildOptions{})
+	p.Oracle = true
+	or := pc.build(t, x, y, ev, evy, p, BuildOptions{})
+	wrong := 0
+	for _, l := range ref.Layers {
+		wrong += countDiff(l.Predicted, y)
+	}
+	t.Logf("the estimate is wrong on %d training samples over the layers", wrong)
+	if d := confMaxDiff(or.Features, ref.Features); (wrong > 0) != (d > 0) {
+		t.Errorf("oracle vs estimate: features differ by %.3g with %d wrong estimates", d, wrong)
+	}
+	for l := range or.Layers {
+		if len(or.Layers[l].EvalPredicted) != 1 || len(or.Layers[l].EvalPredicted[0]) != pc.e {
+			t.Fatalf("layer %d: no eval ŷ", l+1)
+		}
+	}
+	feats, _, err := or.Net.Transform(context.Background(), ev)
+	if err != nil {
+		t.Fatal(err)
+	}
+	confCheck(t, "oracle net through Transform", feats[0], or.Eval[0], 0)
+	if p.Validate() != nil {
+		t.Errorf("oracle params: %v", p.Validate())
+	}
+}

@@ -58,8 +58,41 @@ func combineRates(ldAll float64, ldClass []float64, counts []int) Rates {
 //	z' = z + coef[0]·E z + Σ_j coef[j+1]·C_j z,   coef[0] = η,  coef[j+1] = −η·γ_j·π̂_j
 //
 // It returns the layer's prediction ŷ = argmax π̂ (the first one on ties).
-// norms is overwritten with π̂.
-func softAssign(coef, norms, gamma []float64, lambda, eta float64) int {
+// norms is overwritten with π̂. With hard, π̂ is one-hot at the smallest
+// norm (the first of equal ones), the limit λ → ∞. With label ≥ 0 the
+// coefficients are those of the one-hot π̂ of that class (Params.Oracle),
+// while norms and ŷ stay those of the estimate.
+func softAssign(coef, norms, gamma []float64, lambda, eta float64, hard bool, label int) int {
+	best := assign(norms, lambda, hard)
+	coef[0] = eta
+	for j, p := range norms {
+		if label >= 0 {
+			p = 0
+			if j == label {
+				p = 1
+			}
+		}
+		coef[j+1] = -eta * gamma[j] * p
+	}
+	return best
+}
+
+// assign overwrites the norms of one sample with π̂ and returns its argmax
+// (see softAssign).
+func assign(norms []float64, lambda float64, hard bool) int {
+	if hard {
+		best := 0
+		for j, n := range norms {
+			if n < norms[best] {
+				best = j
+			}
+		}
+		for j := range norms {
+			norms[j] = 0
+		}
+		norms[best] = 1
+		return best
+	}
 	// −λ·n_j is largest where n_j is smallest: subtract that maximum before
 	// exponentiating (the gaps λ·Δn are in the hundreds).
 	nmin := math.Inf(1)
@@ -75,11 +108,9 @@ func softAssign(coef, norms, gamma []float64, lambda, eta float64) int {
 		norms[j] = e
 		sum += e
 	}
-	coef[0] = eta
 	best = 0
 	for j, e := range norms {
 		norms[j] = e / sum
-		coef[j+1] = -eta * gamma[j] * norms[j]
 		if norms[j] > norms[best] {
 			best = j
 		}

@@ -171,7 +171,14 @@ func denseOp[T scalar](k kernels[T], lo *layerOps[T], g, p int) []T {
 // and returns ŷ = argmax π̂; it writes π̂ (M×K, rows sum to 1) to pi unless
 // pi is nil. Samples are independent: any split of a set into batches gives
 // the same result. Apply is not safe for concurrent use (it keeps scratch).
-func (l *Layer) Apply(b *Batch, pi []float64) []int {
+func (l *Layer) Apply(b *Batch, pi []float64) []int { return l.apply(b, pi, nil) }
+
+// apply is Apply, the samples moving with the one-hot π̂ of oracle's labels
+// unless it is nil (Params.Oracle).
+func (l *Layer) apply(b *Batch, pi []float64, oracle []int) []int {
+	if oracle != nil && len(oracle) != b.Len() {
+		panic("redunet: Layer.apply: one label per sample")
+	}
 	if (l.r != nil || l.r32 != nil) != (b.r != nil || b.r32 != nil) || !slices.Equal(l.shape, b.shape) {
 		panic(fmt.Sprintf("redunet: Layer.Apply: a layer of %v signals applied to a batch of %v signals", []int(l.shape), []int(b.shape)))
 	}
@@ -185,16 +192,16 @@ func (l *Layer) Apply(b *Batch, pi []float64) []int {
 	switch {
 	case l.r != nil:
 		checkApply(l.r.c, b.r.c, len(l.r.w), len(b.r.w))
-		return forward(realKernels{}, b.r, l.r, l.params, l.workers, pi, newScratch(&l.sr))
+		return forward(realKernels{}, b.r, l.r, l.params, l.workers, pi, oracle, newScratch(&l.sr))
 	case l.c != nil:
 		checkApply(l.c.c, b.c.c, len(l.c.w), len(b.c.w))
-		return forward(complexKernels{}, b.c, l.c, l.params, l.workers, pi, newScratch(&l.sc))
+		return forward(complexKernels{}, b.c, l.c, l.params, l.workers, pi, oracle, newScratch(&l.sc))
 	case l.c32 != nil:
 		checkApply(l.c32.c, b.c32.c, len(l.c32.w), len(b.c32.w))
-		return forward(complex64Kernels{}, b.c32, l.c32, l.params, l.workers, pi, newScratch(&l.sc32))
+		return forward(complex64Kernels{}, b.c32, l.c32, l.params, l.workers, pi, oracle, newScratch(&l.sc32))
 	case l.r32 != nil:
 		checkApply(l.r32.c, b.r32.c, len(l.r32.w), len(b.r32.w))
-		return forward(float32Kernels{}, b.r32, l.r32, l.params, l.workers, pi, newScratch(&l.sr32))
+		return forward(float32Kernels{}, b.r32, l.r32, l.params, l.workers, pi, oracle, newScratch(&l.sr32))
 	}
 	panic("redunet: Layer.Apply: a layer without operators (the last layer's statistics)")
 }

@@ -53,6 +53,10 @@ type Config struct {
 	// Precision is the arithmetic of the layers' application
 	// (redunet.Params.Precision: empty for float64, or "float32").
 	Precision string `json:"precision,omitempty"`
+	// Hard and Oracle are the assignment ablations (redunet.Params.Hard,
+	// redunet.Params.Oracle).
+	Hard   bool `json:"hard,omitempty"`
+	Oracle bool `json:"oracle,omitempty"`
 	// Rank is the subspace rank of the nearest-subspace classifier.
 	Rank int `json:"rank"`
 	// Standardize standardises the samples with the CIFAR-10 mean and

@@ -155,3 +155,57 @@ func TestDepthStudy(t *testing.T) {
 		}
 	}
 }
+
+// TestAssignStudy: every variant runs on each net; the answer is made of
+// their numbers; the report opens with it and has its figures.
+func TestAssignStudy(t *testing.T) {
+	vec, conv := tinyConfig(Vector, 2), tinyConfig(Conv2D, 2)
+	vec.Name, conv.Name = "vector", "translation"
+	var data []*Data
+	for i, cfg := range []Config{vec, conv} {
+		d, err := Prepare(cfg.Layout(), images(8, 2, 6, 6, uint64(30+i)))
+		if err != nil {
+			t.Fatal(err)
+		}
+		if err := d.AddTest(images(4, 2, 6, 6, uint64(40+i))); err != nil {
+			t.Fatal(err)
+		}
+		if cfg.Arch != Vector {
+			if err := d.AddShifts(2); err != nil {
+				t.Fatal(err)
+			}
+		}
+		data = append(data, d)
+	}
+	st, err := RunAssignStudy(context.Background(), Small, []Config{vec, conv}, data, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(st.Nets) != 2 || len(st.Nets[1].Variants) != len(AssignVariants()) {
+		t.Fatalf("%d nets, %d variants", len(st.Nets), len(st.Nets[1].Variants))
+	}
+	or := st.Nets[1].Variants[5]
+	if !or.Variant.Oracle || len(or.Layers) != 2 || len(or.Layers[0].EvalAccuracy) != 2 {
+		t.Fatalf("oracle run: %+v", or.Variant)
+	}
+	want := fmt.Sprintf("the oracle %.2f", cell(or.Accuracy, TestSet, "nearest-subspace"))
+	if !strings.Contains(st.Answer, want) {
+		t.Errorf("answer %q lacks %q", st.Answer, want)
+	}
+	dir := filepath.Join(t.TempDir(), "assign")
+	if err := SaveAssignStudy(context.Background(), dir, st, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	md, err := os.ReadFile(filepath.Join(dir, "report.md"))
+	if err != nil || !strings.HasPrefix(string(md), "# ablation-assignment (small scale)\n\nAnswer: "+st.Answer+"\n") {
+		t.Errorf("report.md does not open with the answer (%v):\n%.300s", err, md)
+	}
+	if len(st.Figures) != 4 {
+		t.Errorf("figures %v, want 4", st.Figures)
+	}
+	for _, f := range st.Figures {
+		if fi, err := os.Stat(filepath.Join(dir, f)); err != nil || fi.Size() == 0 {
+			t.Errorf("%s: %v", f, err)
+		}
+	}
+}

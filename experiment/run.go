@@ -127,6 +127,9 @@ type Layer struct {
 	// Eval has the rates of the first evaluation set's features with its
 	// true labels (with Options.EvalRates).
 	Eval []redunet.Rates `json:"test,omitempty"`
+	// EvalAccuracy is the accuracy of the layer's ŷ on every evaluation
+	// set.
+	EvalAccuracy []float64 `json:"eval_accuracy,omitempty"`
 	// Seconds is the time the layer took to build and apply.
 	Seconds float64 `json:"seconds"`
 }
@@ -172,7 +175,7 @@ func (c Config) spec(data *Data, opt Options) netSpec {
 		channels:   c.Channels,
 		kernel:     c.Kernel,
 		seed:       opt.Seed,
-		params:     redunet.Params{Eta: c.Eta, EpsSq: c.EpsSq, Lambda: c.Lambda, Layers: c.Layers, Precision: c.Precision},
+		params:     redunet.Params{Eta: c.Eta, EpsSq: c.EpsSq, Lambda: c.Lambda, Layers: c.Layers, Precision: c.Precision, Hard: c.Hard, Oracle: c.Oracle},
 		evalRates:  opt.EvalRates,
 		onFeatures: opt.onFeatures,
 		workers:    opt.Workers,
@@ -212,7 +215,11 @@ func Run(ctx context.Context, cfg Config, data *Data, opt Options) (*Result, err
 		}
 	}
 	onLayer := func(lr redunet.LayerResult) {
-		l := Layer{Layer: lr.Layer, True: lr.True, Pred: lr.Pred, Eval: lr.Eval,
+		var evalAcc []float64
+		for i, p := range lr.EvalPredicted {
+			evalAcc = append(evalAcc, eval.Accuracy(p, data.Evals[i].Labels))
+		}
+		l := Layer{Layer: lr.Layer, True: lr.True, Pred: lr.Pred, Eval: lr.Eval, EvalAccuracy: evalAcc,
 			TrainAccuracy: eval.Accuracy(lr.Predicted, train.Labels), Seconds: time.Since(tl).Seconds()}
 		res.Layers = append(res.Layers, l)
 		if opt.OnLayer != nil {

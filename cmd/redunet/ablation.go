@@ -13,14 +13,20 @@ import (
 // runAblation runs the ablation name at a scale and writes its report into
 // dir (checked like repro's -out first; removed again if the run fails).
 func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint64, workers int, quiet, force bool, lim memLimit) error {
-	if name != experiment.DepthStudyName {
-		return usagef("unknown ablation %q", name)
-	}
 	var w io.Writer = e.stdout
 	if quiet {
 		w = io.Discard
 	}
-	cfgs, err := experiment.DepthStudyConfigs(scale)
+	var cfgs []experiment.Config
+	var err error
+	switch name {
+	case experiment.DepthStudyName:
+		cfgs, err = experiment.DepthStudyConfigs(scale)
+	case experiment.AssignStudyName:
+		cfgs, err = experiment.AssignStudyConfigs(scale)
+	default:
+		return usagef("unknown ablation %q", name)
+	}
 	if err != nil {
 		return err
 	}
@@ -32,7 +38,7 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 		return err
 	}
 	t0 := time.Now()
-	fmt.Fprintf(w, "%s (%s scale): the accuracy of the features at every depth\n\n", name, scale)
+	fmt.Fprintf(w, "%s (%s scale)\n\n", name, scale)
 	var data []*experiment.Data
 	var raw []*datasets.Set
 	for _, cfg := range cfgs {
@@ -66,6 +72,9 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 		}
 		data, raw = append(data, d), append(raw, train)
 	}
+	if name == experiment.AssignStudyName {
+		return runAssignStudy(ctx, e, w, scale, dir, cfgs, data, experiment.Options{Seed: seed, Workers: workers, Neighbours: 5}, quiet, t0)
+	}
 	done := newProgress(e, quiet, -1, "building and scoring every depth")
 	st, err := experiment.RunDepthStudy(ctx, scale, cfgs, data, raw, experiment.Options{Seed: seed, Workers: workers, Neighbours: 5})
 	done.Done()
@@ -84,5 +93,24 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 		return err
 	}
 	fmt.Fprintf(w, "\nwrote %s/report.md, results.json and %d figures in %.1f s\n\n", dir, len(st.Figures), st.Seconds["total"])
+	return nil
+}
+
+// runAssignStudy runs the assignment ablation on loaded data and writes its
+// report into dir.
+func runAssignStudy(ctx context.Context, e *env, w io.Writer, scale, dir string, cfgs []experiment.Config, data []*experiment.Data, opt experiment.Options, quiet bool, t0 time.Time) error {
+	done := newProgress(e, quiet, -1, "building every variant")
+	st, err := experiment.RunAssignStudy(ctx, scale, cfgs, data, opt)
+	done.Done()
+	if err != nil {
+		return err
+	}
+	if err := experiment.WriteAssignStudy(w, st); err != nil {
+		return err
+	}
+	if err := experiment.SaveAssignStudy(ctx, dir, st, t0); err != nil {
+		return err
+	}
+	fmt.Fprintf(w, "wrote %s/report.md, results.json and %d figures in %.1f s\n\n", dir, len(st.Figures), st.Seconds["total"])
 	return nil
 }

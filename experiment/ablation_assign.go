@@ -1,0 +1,287 @@
+package experiment
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"io"
+	"math"
+	"os"
+	"path/filepath"
+	"strings"
+	"time"
+
+	"github.com/redunet-go/redunet/internal/atomicfile"
+	"github.com/redunet-go/redunet/report"
+)
+
+// This file is the assignment ablation (ablation-assignment): why is the
+// soft assignment π̂ needed? Every layer moves a sample by its estimated
+// class membership π̂ = softmax(−λ·‖C_j z‖); the study varies λ, makes
+// π̂ hard (λ → ∞), and gives the training samples their true labels (the
+// oracle, which test samples can never have), and reports per layer ΔR on
+// the training and test sets and how often π̂ is wrong, and the accuracy of
+// the final features.
+
+// AssignStudyName is the name of the assignment ablation.
+const AssignStudyName = "ablation-assignment"
+
+// Variant is one assignment of the study: a λ, the hard assignment, or the
+// oracle (with the default λ for the test samples).
+type Variant struct {
+	Name   string  `json:"name"`
+	Lambda float64 `json:"lambda"`
+	Hard   bool    `json:"hard,omitempty"`
+	Oracle bool    `json:"oracle,omitempty"`
+}
+
+// AssignVariants are the variants of the assignment ablation.
+func AssignVariants() []Variant {
+	return []Variant{
+		{Name: "λ=5", Lambda: 5}, {Name: "λ=50", Lambda: 50}, {Name: "λ=500", Lambda: 500}, {Name: "λ=5000", Lambda: 5000},
+		{Name: "hard", Lambda: 500, Hard: true}, {Name: "oracle", Lambda: 500, Oracle: true},
+	}
+}
+
+// AssignStudyConfigs returns the networks of the assignment ablation at a
+// scale: a vector net on MNIST and a translation-invariant one.
+func AssignStudyConfigs(scale string) ([]Config, error) {
+	tr, err := Lookup("mnist-translation", scale)
+	if err != nil {
+		return nil, err
+	}
+	vec := Config{Name: "vector", Description: "vector ReduNet on MNIST", Arch: Vector, Data: "mnist", Classes: "0-9",
+		TrainPer: 50, TestPer: 50, Layers: 10, Eta: 0.5, EpsSq: 0.1, Lambda: 500, Rank: 10}
+	tr.Name = "translation"
+	if scale == Small {
+		tr.Channels, tr.Layers = 8, 8
+	} else {
+		vec.TrainPer, vec.TestPer, vec.Layers = 100, 100, 20
+	}
+	return []Config{vec, tr}, nil
+}
+
+// VariantRun is one variant on one net: per layer the rates and the error
+// of π̂, and the accuracy table of the final features.
+type VariantRun struct {
+	Variant  Variant    `json:"variant"`
+	Layers   []Layer    `json:"layers"`
+	Accuracy []Accuracy `json:"accuracy"`
+	Seconds  float64    `json:"seconds"`
+}
+
+// AssignNet is one net of the assignment study with its variants.
+type AssignNet struct {
+	Config   Config         `json:"config"`
+	Classes  int            `json:"classes"`
+	Samples  map[string]int `json:"samples"`
+	Variants []VariantRun   `json:"variants"`
+}
+
+// AssignStudy is the result of the assignment ablation.
+type AssignStudy struct {
+	Name    string             `json:"name"`
+	Scale   string             `json:"scale"`
+	Answer  string             `json:"answer"`
+	Nets    []AssignNet        `json:"nets"`
+	Figures []string           `json:"figures"`
+	Seconds map[string]float64 `json:"seconds"`
+}
+
+// RunAssignStudy runs every variant of AssignVariants on each net (cfgs[i]
+// on data[i], which has its test and, shift-invariant, all-shifts sets).
+func RunAssignStudy(ctx context.Context, scale string, cfgs []Config, data []*Data, opt Options) (*AssignStudy, error) {
+	st := &AssignStudy{Name: AssignStudyName, Scale: scale, Seconds: map[string]float64{}}
+	for i, base := range cfgs {
+		an := AssignNet{Config: base, Classes: len(data[i].Train.Classes)}
+		t0 := time.Now()
+		for _, v := range AssignVariants() {
+			cfg := base
+			cfg.Lambda, cfg.Hard, cfg.Oracle = v.Lambda, v.Hard, v.Oracle
+			o := opt
+			o.EvalRates, o.ShiftedTrain = true, false
+			t := time.Now()
+			res, err := Run(ctx, cfg, data[i], o)
+			if err != nil {
+				return nil, fmt.Errorf("%s, %s: %w", base.Name, v.Name, err)
+			}
+			an.Samples = res.Samples()
+			an.Variants = append(an.Variants, VariantRun{Variant: v, Layers: res.Layers, Accuracy: res.Accuracy, Seconds: time.Since(t).Seconds()})
+		}
+		st.Seconds[base.Name] = time.Since(t0).Seconds()
+		st.Nets = append(st.Nets, an)
+	}
+	st.Answer = assignAnswer(st.Nets)
+	return st, nil
+}
+
+// cell returns the accuracy of classifier c on the features of set s.
+func cell(acc []Accuracy, s, c string) float64 {
+	for _, a := range acc {
+		if a.Set == s && a.Input == Features && a.Classifier == c {
+			return a.Accuracy
+		}
+	}
+	return math.NaN()
+}
+
+// piError returns how often the last layer's π̂ is wrong on the training
+// and on the test samples.
+func (v VariantRun) piError() (train, test float64) {
+	if len(v.Layers) == 0 {
+		return math.NaN(), math.NaN()
+	}
+	l := v.Layers[len(v.Layers)-1]
+	train, test = 1-l.TrainAccuracy, math.NaN()
+	if len(l.EvalAccuracy) > 0 {
+		test = 1 - l.EvalAccuracy[0]
+	}
+	return train, test
+}
+
+// assignAnswer is the answer of the assignment study, from its numbers.
+func assignAnswer(nets []AssignNet) string {
+	const c = "nearest-subspace"
+	var parts []string
+	for _, n := range nets {
+		var soft, oracle, hard *VariantRun
+		bestSoft := -1.0
+		for i := range n.Variants {
+			v := &n.Variants[i]
+			a := cell(v.Accuracy, TestSet, c)
+			switch {
+			case v.Variant.Oracle:
+				oracle = v
+			case v.Variant.Hard:
+				hard = v
+			case a > bestSoft:
+				soft, bestSoft = v, a
+			}
+		}
+		if soft == nil || oracle == nil || hard == nil {
+			continue
+		}
+		_, softErr := soft.piError()
+		_, hardErr := hard.piError()
+		orTrain, orTest := oracle.piError()
+		p := fmt.Sprintf("on the %s net the best soft assignment (%s) gives test accuracy %.2f, the hard one %.2f, the oracle %.2f",
+			n.Config.Name, soft.Variant.Name, bestSoft, cell(hard.Accuracy, TestSet, c), cell(oracle.Accuracy, TestSet, c))
+		if _, ok := n.Samples[ShiftsSet]; ok {
+			p += fmt.Sprintf(" (all shifts: %.2f, %.2f, %.2f)", cell(soft.Accuracy, ShiftsSet, c), cell(hard.Accuracy, ShiftsSet, c), cell(oracle.Accuracy, ShiftsSet, c))
+		}
+		p += fmt.Sprintf("; after the last layer π̂ is wrong on %.0f %% of the test samples (soft), %.0f %% (hard), and with the oracle on %.0f %% of the training samples it no longer uses and %.0f %% of the test samples",
+			100*softErr, 100*hardErr, 100*orTrain, 100*orTest)
+		parts = append(parts, p)
+	}
+	return strings.Join(parts, "; ") + " (nearest subspace on the features)."
+}
+
+// SaveAssignStudy writes the study's figures (ΔR and the error of π̂ per
+// layer, per net), results.json and report.md into dir, each atomically;
+// dir is made if needed and removed again if writing fails.
+func SaveAssignStudy(ctx context.Context, dir string, st *AssignStudy, started time.Time) (err error) {
+	made, err := mkdirAll(dir)
+	if err != nil {
+		return err
+	}
+	defer func() {
+		if err != nil && made != "" {
+			os.RemoveAll(made)
+		}
+	}()
+	st.Figures = nil
+	for _, n := range st.Nets {
+		if len(n.Variants) == 0 || len(n.Variants[0].Layers) == 0 {
+			continue
+		}
+		L := len(n.Variants[0].Layers)
+		x := make([]float64, L)
+		for i := range x {
+			x[i] = float64(i + 1)
+		}
+		var rates, errs []report.Series
+		for _, v := range n.Variants {
+			tr, te, et, ee := make([]float64, L), make([]float64, L), make([]float64, L), make([]float64, L)
+			for i, l := range v.Layers {
+				tr[i], et[i] = l.True.DeltaR, 1-l.TrainAccuracy
+				te[i], ee[i] = math.NaN(), math.NaN()
+				if len(l.Eval) > 0 {
+					te[i] = l.Eval[0].DeltaR
+				}
+				if len(l.EvalAccuracy) > 0 {
+					ee[i] = 1 - l.EvalAccuracy[0]
+				}
+			}
+			rates = append(rates, report.Series{Name: v.Variant.Name + " (train)", Y: tr}, report.Series{Name: v.Variant.Name + " (test)", Y: te})
+			errs = append(errs, report.Series{Name: v.Variant.Name + " (train)", Y: et}, report.Series{Name: v.Variant.Name + " (test)", Y: ee})
+		}
+		for _, f := range []struct {
+			name, ylabel string
+			s            []report.Series
+		}{{"assignment-rates-" + n.Config.Name + ".png", "ΔR", rates}, {"assignment-error-" + n.Config.Name + ".png", "π̂ wrong (fraction)", errs}} {
+			if err := report.Curves(filepath.Join(dir, f.name), st.Name+": "+n.Config.Description, "layer", f.ylabel, x, f.s...); err != nil {
+				return err
+			}
+			st.Figures = append(st.Figures, f.name)
+		}
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+	}
+	st.Seconds["total"] = time.Since(started).Seconds()
+	if err := atomicfile.WriteContext(ctx, filepath.Join(dir, "results.json"), func(w io.Writer) error {
+		enc := json.NewEncoder(w)
+		enc.SetIndent("", "  ")
+		return enc.Encode(st)
+	}); err != nil {
+		return err
+	}
+	return atomicfile.WriteContext(ctx, filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteAssignStudy(w, st) })
+}
+
+// WriteAssignStudy writes the study as Markdown: the title, the answer,
+// then per net a table of its variants and its figures.
+func WriteAssignStudy(w io.Writer, st *AssignStudy) error {
+	e := &errWriter{w: w}
+	e.printf("# %s (%s scale)\n\nAnswer: %s\n\n", st.Name, st.Scale, st.Answer)
+	e.printf("Why is the soft assignment needed? Every layer moves a sample by its estimated class membership π̂ = softmax(−λ·‖C_j z‖). The variants: λ ∈ {5, 50, 500, 5000}; hard, one-hot π̂ (λ → ∞); and the oracle, which moves the training samples with their true labels (test samples keep the estimate with λ = 500: they can never have the oracle).\n\n")
+	for _, n := range st.Nets {
+		c := n.Config
+		e.printf("## %s\n\n%s: %s, %d classes, %d training and %d test samples per class", c.Name, c.Description, c.Arch, n.Classes, c.TrainPer, c.TestPer)
+		if c.Arch != Vector {
+			e.printf(", lift → %d channels, kernel %d", c.Channels, c.Kernel)
+		}
+		e.printf(", %d layers, η = %g, ε² = %g.\n\n", c.Layers, c.Eta, c.EpsSq)
+		_, shifts := n.Samples[ShiftsSet]
+		e.printf("| variant | ΔR train (last layer) | ΔR test | π̂ wrong, train | π̂ wrong, test | train | test |")
+		if shifts {
+			e.printf(" all shifts |")
+		}
+		e.printf(" ReduNet's own, test | seconds |\n|---|---|---|---|---|---|---|")
+		if shifts {
+			e.printf("---|")
+		}
+		e.printf("---|---|\n")
+		for _, v := range n.Variants {
+			l := v.Layers[len(v.Layers)-1]
+			dt := math.NaN()
+			if len(l.Eval) > 0 {
+				dt = l.Eval[0].DeltaR
+			}
+			et, ee := v.piError()
+			e.printf("| %s | %.4f | %.4f | %.3f | %.3f | %.3f | %.3f |", v.Variant.Name, l.True.DeltaR, dt, et, ee,
+				cell(v.Accuracy, TrainSet, "nearest-subspace"), cell(v.Accuracy, TestSet, "nearest-subspace"))
+			if shifts {
+				e.printf(" %.3f |", cell(v.Accuracy, ShiftsSet, "nearest-subspace"))
+			}
+			e.printf(" %.3f | %.1f |\n", cell(v.Accuracy, TestSet, Own), v.Seconds)
+		}
+		e.printf("\nAccuracies are nearest subspace on the features unless named.\n\n")
+		for _, f := range st.Figures {
+			if strings.HasSuffix(f, "-"+c.Name+".png") {
+				e.printf("![%s](%s)\n\n", f, f)
+			}
+		}
+	}
+	return e.err
+}

@@ -30,9 +30,28 @@ const AssignStudyName = "ablation-assignment"
 // oracle (with the default λ for the test samples).
 type Variant struct {
 	Name   string  `json:"name"`
-	Lambda float64 `json:"lambda"`
+	Lambda float64 `json:"lambda,omitempty"`
 	Hard   bool    `json:"hard,omitempty"`
 	Oracle bool    `json:"oracle,omitempty"`
+	// EpsSq and Eta, when not zero, replace the configuration's (the
+	// parameter ablation).
+	EpsSq float64 `json:"eps2,omitempty"`
+	Eta   float64 `json:"eta,omitempty"`
+}
+
+// apply returns cfg with the variant's settings.
+func (v Variant) apply(cfg Config) Config {
+	if v.Lambda != 0 {
+		cfg.Lambda = v.Lambda
+	}
+	cfg.Hard, cfg.Oracle = v.Hard, v.Oracle
+	if v.EpsSq != 0 {
+		cfg.EpsSq = v.EpsSq
+	}
+	if v.Eta != 0 {
+		cfg.Eta = v.Eta
+	}
+	return cfg
 }
 
 // AssignVariants are the variants of the assignment ablation.
@@ -78,11 +97,13 @@ type AssignNet struct {
 	Variants []VariantRun   `json:"variants"`
 }
 
-// AssignStudy is the result of the assignment ablation.
+// AssignStudy is the result of a study of variants of one configuration:
+// the assignment ablation, or the parameter ablation.
 type AssignStudy struct {
 	Name    string             `json:"name"`
 	Scale   string             `json:"scale"`
 	Answer  string             `json:"answer"`
+	Intro   string             `json:"intro"`
 	Nets    []AssignNet        `json:"nets"`
 	Figures []string           `json:"figures"`
 	Seconds map[string]float64 `json:"seconds"`
@@ -91,13 +112,23 @@ type AssignStudy struct {
 // RunAssignStudy runs every variant of AssignVariants on each net (cfgs[i]
 // on data[i], which has its test and, shift-invariant, all-shifts sets).
 func RunAssignStudy(ctx context.Context, scale string, cfgs []Config, data []*Data, opt Options) (*AssignStudy, error) {
-	st := &AssignStudy{Name: AssignStudyName, Scale: scale, Seconds: map[string]float64{}}
+	st, err := runVariants(ctx, AssignStudyName, scale, cfgs, data, AssignVariants(), opt)
+	if err != nil {
+		return nil, err
+	}
+	st.Intro = "Why is the soft assignment needed? Every layer moves a sample by its estimated class membership π̂ = softmax(−λ·‖C_j z‖). The variants: λ ∈ {5, 50, 500, 5000}; hard, one-hot π̂ (λ → ∞); and the oracle, which moves the training samples with their true labels (test samples keep the estimate with λ = 500: they can never have the oracle)."
+	st.Answer = assignAnswer(st.Nets)
+	return st, nil
+}
+
+// runVariants runs every variant on each net (cfgs[i] on data[i]).
+func runVariants(ctx context.Context, name, scale string, cfgs []Config, data []*Data, variants []Variant, opt Options) (*AssignStudy, error) {
+	st := &AssignStudy{Name: name, Scale: scale, Seconds: map[string]float64{}}
 	for i, base := range cfgs {
 		an := AssignNet{Config: base, Classes: len(data[i].Train.Classes)}
 		t0 := time.Now()
-		for _, v := range AssignVariants() {
-			cfg := base
-			cfg.Lambda, cfg.Hard, cfg.Oracle = v.Lambda, v.Hard, v.Oracle
+		for _, v := range variants {
+			cfg := v.apply(base)
 			o := opt
 			o.EvalRates, o.ShiftedTrain = true, false
 			t := time.Now()
@@ -111,7 +142,6 @@ func RunAssignStudy(ctx context.Context, scale string, cfgs []Config, data []*Da
 		st.Seconds[base.Name] = time.Since(t0).Seconds()
 		st.Nets = append(st.Nets, an)
 	}
-	st.Answer = assignAnswer(st.Nets)
 	return st, nil
 }
 
@@ -218,7 +248,7 @@ func SaveAssignStudy(ctx context.Context, dir string, st *AssignStudy, started t
 		for _, f := range []struct {
 			name, ylabel string
 			s            []report.Series
-		}{{"assignment-rates-" + n.Config.Name + ".png", "ΔR", rates}, {"assignment-error-" + n.Config.Name + ".png", "π̂ wrong (fraction)", errs}} {
+		}{{st.figurePrefix() + "-rates-" + n.Config.Name + ".png", "ΔR", rates}, {st.figurePrefix() + "-error-" + n.Config.Name + ".png", "π̂ wrong (fraction)", errs}} {
 			if err := report.Curves(filepath.Join(dir, f.name), st.Name+": "+n.Config.Description, "layer", f.ylabel, x, f.s...); err != nil {
 				return err
 			}
@@ -244,14 +274,14 @@ func SaveAssignStudy(ctx context.Context, dir string, st *AssignStudy, started t
 func WriteAssignStudy(w io.Writer, st *AssignStudy) error {
 	e := &errWriter{w: w}
 	e.printf("# %s (%s scale)\n\nAnswer: %s\n\n", st.Name, st.Scale, st.Answer)
-	e.printf("Why is the soft assignment needed? Every layer moves a sample by its estimated class membership π̂ = softmax(−λ·‖C_j z‖). The variants: λ ∈ {5, 50, 500, 5000}; hard, one-hot π̂ (λ → ∞); and the oracle, which moves the training samples with their true labels (test samples keep the estimate with λ = 500: they can never have the oracle).\n\n")
+	e.printf("%s\n\n", st.Intro)
 	for _, n := range st.Nets {
 		c := n.Config
 		e.printf("## %s\n\n%s: %s, %d classes, %d training and %d test samples per class", c.Name, c.Description, c.Arch, n.Classes, c.TrainPer, c.TestPer)
 		if c.Arch != Vector {
 			e.printf(", lift → %d channels, kernel %d", c.Channels, c.Kernel)
 		}
-		e.printf(", %d layers, η = %g, ε² = %g.\n\n", c.Layers, c.Eta, c.EpsSq)
+		e.printf(", %d layers, η = %g, ε² = %g, λ = %g unless the variant says otherwise.\n\n", c.Layers, c.Eta, c.EpsSq, c.Lambda)
 		_, shifts := n.Samples[ShiftsSet]
 		e.printf("| variant | ΔR train (last layer) | ΔR test | π̂ wrong, train | π̂ wrong, test | train | test |")
 		if shifts {
@@ -284,4 +314,92 @@ func WriteAssignStudy(w io.Writer, st *AssignStudy) error {
 		}
 	}
 	return e.err
+}
+
+// figurePrefix names a study's figures: "assignment", "params".
+func (st *AssignStudy) figurePrefix() string {
+	return strings.TrimPrefix(st.Name, "ablation-")
+}
+
+// ParamsStudyName is the name of the parameter ablation.
+const ParamsStudyName = "ablation-params"
+
+// ParamsVariants are the variants of the parameter ablation: ε² with the
+// default η, then η with the default ε².
+func ParamsVariants() []Variant {
+	var v []Variant
+	for _, e := range []float64{0.01, 0.1, 0.5, 1} {
+		v = append(v, Variant{Name: fmt.Sprintf("ε²=%g", e), EpsSq: e})
+	}
+	for _, eta := range []float64{0.1, 1} {
+		v = append(v, Variant{Name: fmt.Sprintf("η=%g", eta), Eta: eta})
+	}
+	return v
+}
+
+// RunParamsStudy runs the parameter ablation: the nets of the assignment
+// ablation with ε² ∈ {0.01, 0.1, 0.5, 1} and η ∈ {0.1, 0.5, 1} (the
+// defaults ε² = 0.1, η = 0.5 are the variant ε²=0.1).
+func RunParamsStudy(ctx context.Context, scale string, cfgs []Config, data []*Data, opt Options) (*AssignStudy, error) {
+	st, err := runVariants(ctx, ParamsStudyName, scale, cfgs, data, ParamsVariants(), opt)
+	if err != nil {
+		return nil, err
+	}
+	st.Intro = "How do ε² (the squared distortion of the coding rate) and η (the step size) matter? The same nets and data with ε² ∈ {0.01, 0.1, 0.5, 1} at η = 0.5, and η ∈ {0.1, 0.5, 1} at ε² = 0.1 (the variant ε²=0.1 is the paper's default, η = 0.5)."
+	st.Answer = paramsAnswer(st.Nets)
+	return st, nil
+}
+
+// paramsAnswer is the answer of the parameter study, from its numbers: per
+// net the best and worst variant on the test set and the spread.
+func paramsAnswer(nets []AssignNet) string {
+	const c = "nearest-subspace"
+	var parts []string
+	for _, n := range nets {
+		if len(n.Variants) == 0 {
+			continue
+		}
+		hi, lo := n.Variants[0], n.Variants[0]
+		for _, v := range n.Variants {
+			if cell(v.Accuracy, TestSet, c) > cell(hi.Accuracy, TestSet, c) {
+				hi = v
+			}
+			if cell(v.Accuracy, TestSet, c) < cell(lo.Accuracy, TestSet, c) {
+				lo = v
+			}
+		}
+		def := n.Variants[0]
+		for _, v := range n.Variants {
+			if v.Variant.Name == "ε²=0.1" {
+				def = v
+			}
+		}
+		parts = append(parts, fmt.Sprintf("on the %s net test accuracy ranges from %.2f (%s) to %.2f (%s), the defaults giving %.2f, and the last layer's ΔR from %.3g to %.3g",
+			n.Config.Name, cell(lo.Accuracy, TestSet, c), lo.Variant.Name, cell(hi.Accuracy, TestSet, c), hi.Variant.Name, cell(def.Accuracy, TestSet, c),
+			minRate(n.Variants), maxRate(n.Variants)))
+	}
+	return strings.Join(parts, "; ") + " (nearest subspace on the features)."
+}
+
+func lastRate(v VariantRun) float64 {
+	if len(v.Layers) == 0 {
+		return math.NaN()
+	}
+	return v.Layers[len(v.Layers)-1].True.DeltaR
+}
+
+func minRate(vs []VariantRun) float64 {
+	m := math.Inf(1)
+	for _, v := range vs {
+		m = math.Min(m, lastRate(v))
+	}
+	return m
+}
+
+func maxRate(vs []VariantRun) float64 {
+	m := math.Inf(-1)
+	for _, v := range vs {
+		m = math.Max(m, lastRate(v))
+	}
+	return m
 }

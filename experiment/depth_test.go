@@ -209,3 +209,39 @@ func TestAssignStudy(t *testing.T) {
 		}
 	}
 }
+
+// TestParamsStudy: the parameter ablation runs every variant and its answer
+// names the best and worst of them with their accuracies.
+func TestParamsStudy(t *testing.T) {
+	cfg := tinyConfig(Vector, 2)
+	cfg.Name = "vector"
+	d, err := Prepare(cfg.Layout(), images(8, 2, 4, 4, 50))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddTest(images(4, 2, 4, 4, 51)); err != nil {
+		t.Fatal(err)
+	}
+	st, err := RunParamsStudy(context.Background(), Small, []Config{cfg}, []*Data{d}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := st.Nets[0].Variants
+	if len(vs) != len(ParamsVariants()) {
+		t.Fatalf("%d variants", len(vs))
+	}
+	hi := 0.0
+	for _, v := range vs {
+		hi = math.Max(hi, cell(v.Accuracy, TestSet, "nearest-subspace"))
+	}
+	if !strings.Contains(st.Answer, fmt.Sprintf("to %.2f (", hi)) {
+		t.Errorf("answer %q lacks the best accuracy %.2f", st.Answer, hi)
+	}
+	dir := filepath.Join(t.TempDir(), "params")
+	if err := SaveAssignStudy(context.Background(), dir, st, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "params-rates-vector.png")); err != nil {
+		t.Error(err)
+	}
+}

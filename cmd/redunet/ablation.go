@@ -22,7 +22,7 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 	switch name {
 	case experiment.DepthStudyName:
 		cfgs, err = experiment.DepthStudyConfigs(scale)
-	case experiment.AssignStudyName:
+	case experiment.AssignStudyName, experiment.ParamsStudyName:
 		cfgs, err = experiment.AssignStudyConfigs(scale)
 	default:
 		return usagef("unknown ablation %q", name)
@@ -72,8 +72,16 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 		}
 		data, raw = append(data, d), append(raw, train)
 	}
-	if name == experiment.AssignStudyName {
-		return runAssignStudy(ctx, e, w, scale, dir, cfgs, data, experiment.Options{Seed: seed, Workers: workers, Neighbours: 5}, quiet, t0)
+	opt := experiment.Options{Seed: seed, Workers: workers, Neighbours: 5}
+	switch name {
+	case experiment.AssignStudyName:
+		return runVariantStudy(ctx, e, w, dir, quiet, t0, func() (*experiment.AssignStudy, error) {
+			return experiment.RunAssignStudy(ctx, scale, cfgs, data, opt)
+		})
+	case experiment.ParamsStudyName:
+		return runVariantStudy(ctx, e, w, dir, quiet, t0, func() (*experiment.AssignStudy, error) {
+			return experiment.RunParamsStudy(ctx, scale, cfgs, data, opt)
+		})
 	}
 	done := newProgress(e, quiet, -1, "building and scoring every depth")
 	st, err := experiment.RunDepthStudy(ctx, scale, cfgs, data, raw, experiment.Options{Seed: seed, Workers: workers, Neighbours: 5})
@@ -96,11 +104,11 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 	return nil
 }
 
-// runAssignStudy runs the assignment ablation on loaded data and writes its
-// report into dir.
-func runAssignStudy(ctx context.Context, e *env, w io.Writer, scale, dir string, cfgs []experiment.Config, data []*experiment.Data, opt experiment.Options, quiet bool, t0 time.Time) error {
+// runVariantStudy runs a study of variants (the assignment or the
+// parameter ablation) and writes its report into dir.
+func runVariantStudy(ctx context.Context, e *env, w io.Writer, dir string, quiet bool, t0 time.Time, run func() (*experiment.AssignStudy, error)) error {
 	done := newProgress(e, quiet, -1, "building every variant")
-	st, err := experiment.RunAssignStudy(ctx, scale, cfgs, data, opt)
+	st, err := run()
 	done.Done()
 	if err != nil {
 		return err

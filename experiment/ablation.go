@@ -28,7 +28,9 @@ const DepthStudyName = "ablation-depth"
 
 // AblationNames returns the ablations that `redunet repro ablations` runs,
 // in order.
-func AblationNames() []string { return []string{AssignStudyName, ParamsStudyName, DepthStudyName} }
+func AblationNames() []string {
+	return []string{AssignStudyName, TiedStudyName, ParamsStudyName, DepthStudyName}
+}
 
 // IsAblation reports whether name is an ablation study rather than an
 // experiment of the catalogue.

@@ -11,6 +11,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/redunet-go/redunet/eval"
 	"github.com/redunet-go/redunet/internal/atomicfile"
 	"github.com/redunet-go/redunet/report"
 )
@@ -34,9 +35,14 @@ type Variant struct {
 	Hard   bool    `json:"hard,omitempty"`
 	Oracle bool    `json:"oracle,omitempty"`
 	// EpsSq and Eta, when not zero, replace the configuration's (the
-	// parameter ablation).
-	EpsSq float64 `json:"eps2,omitempty"`
-	Eta   float64 `json:"eta,omitempty"`
+	// parameter ablation); so do Layers and Channels (the tied ablation).
+	EpsSq    float64 `json:"eps2,omitempty"`
+	Eta      float64 `json:"eta,omitempty"`
+	Layers   int     `json:"layers,omitempty"`
+	Channels int     `json:"channels,omitempty"`
+	// Tied applies the first layer's operators Layers times instead of
+	// computing a new layer each time.
+	Tied bool `json:"tied,omitempty"`
 }
 
 // apply returns cfg with the variant's settings.
@@ -50,6 +56,12 @@ func (v Variant) apply(cfg Config) Config {
 	}
 	if v.Eta != 0 {
 		cfg.Eta = v.Eta
+	}
+	if v.Layers != 0 {
+		cfg.Layers = v.Layers
+	}
+	if v.Channels != 0 {
+		cfg.Channels = v.Channels
 	}
 	return cfg
 }
@@ -224,17 +236,19 @@ func SaveAssignStudy(ctx context.Context, dir string, st *AssignStudy, started t
 		if len(n.Variants) == 0 || len(n.Variants[0].Layers) == 0 {
 			continue
 		}
-		L := len(n.Variants[0].Layers)
+		L := 0
+		for _, v := range n.Variants {
+			L = max(L, len(v.Layers))
+		}
 		x := make([]float64, L)
 		for i := range x {
 			x[i] = float64(i + 1)
 		}
 		var rates, errs []report.Series
 		for _, v := range n.Variants {
-			tr, te, et, ee := make([]float64, L), make([]float64, L), make([]float64, L), make([]float64, L)
+			tr, te, et, ee := nans(L), nans(L), nans(L), nans(L) // a variant of fewer layers: missing values
 			for i, l := range v.Layers {
 				tr[i], et[i] = l.True.DeltaR, 1-l.TrainAccuracy
-				te[i], ee[i] = math.NaN(), math.NaN()
 				if len(l.Eval) > 0 {
 					te[i] = l.Eval[0].DeltaR
 				}
@@ -402,4 +416,98 @@ func maxRate(vs []VariantRun) float64 {
 		m = math.Max(m, lastRate(v))
 	}
 	return m
+}
+
+// TiedStudyName is the name of the tied-vs-untied ablation.
+const TiedStudyName = "ablation-tied"
+
+// tiedVariants are the variants of the tied ablation for cfg: the ReduNet
+// (a new layer each time), its first layer's operators applied L times,
+// one layer with the step L·η, and (shift-invariant nets) the first layer
+// of a net with twice the lift channels applied L times.
+func tiedVariants(cfg Config) []Variant {
+	L := cfg.Layers
+	v := []Variant{
+		{Name: "untied (ReduNet)"},
+		{Name: "tied", Tied: true},
+		{Name: fmt.Sprintf("one layer, η=%g", float64(L)*cfg.Eta), Layers: 1, Eta: float64(L) * cfg.Eta},
+	}
+	if cfg.Arch != Vector && cfg.Channels > 0 {
+		v = append(v, Variant{Name: fmt.Sprintf("tied, %d channels", 2*cfg.Channels), Tied: true, Channels: 2 * cfg.Channels})
+	}
+	return v
+}
+
+// RunTiedStudy runs the tied-vs-untied ablation on the nets of the
+// assignment ablation.
+func RunTiedStudy(ctx context.Context, scale string, cfgs []Config, data []*Data, opt Options) (*AssignStudy, error) {
+	st := &AssignStudy{Name: TiedStudyName, Scale: scale, Seconds: map[string]float64{}}
+	for i, base := range cfgs {
+		an := AssignNet{Config: base, Classes: len(data[i].Train.Classes)}
+		t0 := time.Now()
+		for _, v := range tiedVariants(base) {
+			cfg := v.apply(base)
+			o := opt
+			o.EvalRates, o.ShiftedTrain = true, false
+			t := time.Now()
+			var res *Result
+			var err error
+			if v.Tied {
+				res, err = runTied(ctx, cfg, data[i], o)
+			} else {
+				res, err = Run(ctx, cfg, data[i], o)
+			}
+			if err != nil {
+				return nil, fmt.Errorf("%s, %s: %w", base.Name, v.Name, err)
+			}
+			an.Samples = res.Samples()
+			an.Variants = append(an.Variants, VariantRun{Variant: v, Layers: res.Layers, Accuracy: res.Accuracy, Seconds: time.Since(t).Seconds()})
+		}
+		st.Seconds[base.Name] = time.Since(t0).Seconds()
+		st.Nets = append(st.Nets, an)
+	}
+	st.Intro = "Why compute a new layer each time instead of applying one layer repeatedly? The ReduNet (untied: every layer's operators computed from its own input), its first layer's operators applied L times (tied), one layer with the step L·η, and, for the shift-invariant net, the first layer of a net with twice the lift channels applied L times. The rates are those of the features after each step."
+	st.Answer = tiedAnswer(st.Nets)
+	return st, nil
+}
+
+// runTied is Run for a tied network: the first layer's operators applied
+// cfg.Layers times (tiedRun), then the evaluation protocol.
+func runTied(ctx context.Context, cfg Config, data *Data, opt Options) (*Result, error) {
+	spec := cfg.spec(data, opt)
+	t := time.Now()
+	b, layers, err := tiedRun(ctx, data.Train, data.Evals, spec, cfg.Layers)
+	if err != nil {
+		return nil, err
+	}
+	res := &Result{Data: data, Input: b.input, Layers: layers, Train: b.train, Evals: b.evals, Seconds: map[string]float64{"build": time.Since(t).Seconds()}}
+	res.Dim = len(b.train.Features) / data.Train.Len()
+	eo := eval.Options{Rank: cfg.Rank, K: opt.Neighbours}
+	if res.Accuracy, err = Evaluate(ctx, len(data.Train.Classes), res.Train, res.Evals, eo); err != nil {
+		return nil, err
+	}
+	return res, nil
+}
+
+// tiedAnswer is the answer of the tied study, from its numbers.
+func tiedAnswer(nets []AssignNet) string {
+	const c = "nearest-subspace"
+	var parts []string
+	for _, n := range nets {
+		var segs []string
+		for _, v := range n.Variants {
+			segs = append(segs, fmt.Sprintf("%s %.2f (ΔR %.3g)", v.Variant.Name, cell(v.Accuracy, TestSet, c), lastRate(v)))
+		}
+		parts = append(parts, fmt.Sprintf("on the %s net, test accuracy and the training features' final ΔR: %s", n.Config.Name, strings.Join(segs, ", ")))
+	}
+	return strings.Join(parts, "; ") + " (nearest subspace on the features)."
+}
+
+// nans returns n NaNs.
+func nans(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.NaN()
+	}
+	return v
 }

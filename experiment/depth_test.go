@@ -245,3 +245,49 @@ func TestParamsStudy(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestTiedStudy: the tied network applies its first layer's operators L
+// times; its first step is the ReduNet's first layer exactly (the same
+// operators on the same input), its later steps differ; the one-layer
+// variant has one layer; the answer names every variant.
+func TestTiedStudy(t *testing.T) {
+	cfg := tinyConfig(Conv2D, 3)
+	cfg.Name = "translation"
+	d, err := Prepare(cfg.Layout(), images(8, 2, 6, 6, 60))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddTest(images(4, 2, 6, 6, 61)); err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddShifts(2); err != nil {
+		t.Fatal(err)
+	}
+	st, err := RunTiedStudy(context.Background(), Small, []Config{cfg}, []*Data{d}, Options{Seed: 1})
+	if err != nil {
+		t.Fatal(err)
+	}
+	vs := st.Nets[0].Variants
+	if len(vs) != 4 || !vs[1].Variant.Tied || len(vs[2].Layers) != 1 || len(vs[1].Layers) != 3 {
+		t.Fatalf("variants %+v", vs)
+	}
+	untied, tied := vs[0].Layers, vs[1].Layers
+	if d := math.Abs(tied[0].True.DeltaR - untied[0].True.DeltaR); d > 1e-12 {
+		t.Errorf("step 1: tied ΔR %v, untied %v", tied[0].True.DeltaR, untied[0].True.DeltaR)
+	}
+	if tied[2].True.DeltaR == untied[2].True.DeltaR {
+		t.Errorf("step 3: tied and untied ΔR are equal (%v)", tied[2].True.DeltaR)
+	}
+	for _, v := range vs {
+		if !strings.Contains(st.Answer, v.Variant.Name+" ") {
+			t.Errorf("answer %q lacks %q", st.Answer, v.Variant.Name)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "tied")
+	if err := SaveAssignStudy(context.Background(), dir, st, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	if _, err := os.Stat(filepath.Join(dir, "tied-rates-translation.png")); err != nil {
+		t.Error(err)
+	}
+}

@@ -13,6 +13,7 @@ import (
 
 	"github.com/redunet-go/redunet/conv"
 	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/eval"
 	"github.com/redunet-go/redunet/redunet"
 )
 
@@ -166,3 +167,86 @@ func Apply(ctx context.Context, m *redunet.Model, sets []*datasets.Set, workers 
 	}
 	return train, evals, nil
 }
+
+// tiedRun is the tied network of spec (the tied-vs-untied ablation): its
+// first layer is built on the training set as a ReduNet's is, and then its
+// operators are applied steps times to the training set and to every
+// evaluation set, never recomputed. It returns what build returns, and the
+// rates and accuracy of ŷ after every step (the first evaluation set's
+// rates too, with evalRates).
+func tiedRun(ctx context.Context, train *datasets.Set, evals []*datasets.Set, spec netSpec, steps int) (*built, []Layer, error) {
+	net, err := newNet(train.Shape, len(train.Classes), spec)
+	if err != nil {
+		return nil, nil, err
+	}
+	net.Workers = spec.workers
+	b, err := net.Encode(train.X)
+	if err != nil {
+		return nil, nil, err
+	}
+	var eb []*redunet.Batch
+	for _, s := range evals {
+		e, err := net.Encode(s.X)
+		if err != nil {
+			return nil, nil, err
+		}
+		eb = append(eb, e)
+	}
+	st, err := net.Statistics(b, train.Labels)
+	if err != nil {
+		return nil, nil, err
+	}
+	input, err := net.Rates(st)
+	if err != nil {
+		return nil, nil, err
+	}
+	layer, err := net.Factor(st)
+	if err != nil {
+		return nil, nil, err
+	}
+	rates := func(b *redunet.Batch, labels []int) (redunet.Rates, error) {
+		s, err := net.Statistics(b, labels)
+		if err != nil {
+			return redunet.Rates{}, err
+		}
+		return net.Rates(s)
+	}
+	var layers []Layer
+	var yhat []int
+	evalYhat := make([][]int, len(evals))
+	for step := 1; step <= steps; step++ {
+		if err := ctx.Err(); err != nil {
+			return nil, nil, err
+		}
+		yhat = layer.Apply(b, nil)
+		l := Layer{Layer: step, TrainAccuracy: accuracyOf(yhat, train.Labels)}
+		for i, e := range eb {
+			evalYhat[i] = layer.Apply(e, nil)
+			l.EvalAccuracy = append(l.EvalAccuracy, accuracyOf(evalYhat[i], evals[i].Labels))
+		}
+		if l.True, err = rates(b, train.Labels); err != nil {
+			return nil, nil, err
+		}
+		if spec.evalRates && len(eb) > 0 {
+			r, err := rates(eb[0], evals[0].Labels)
+			if err != nil {
+				return nil, nil, err
+			}
+			l.Eval = []redunet.Rates{r}
+		}
+		layers = append(layers, l)
+	}
+	raw, err := net.Prepare(train.X)
+	if err != nil {
+		return nil, nil, err
+	}
+	out := &built{input: input}
+	out.train = Split{Name: TrainSet, Raw: raw, Features: net.Decode(b), Labels: train.Labels, Predicted: yhat}
+	for i, s := range evals {
+		out.evals = append(out.evals, Split{Name: s.Name, Raw: s.X, Prepare: net.Prepare, Features: net.Decode(eb[i]), Labels: s.Labels, Predicted: evalYhat[i]})
+	}
+	return out, layers, nil
+}
+
+// accuracyOf is eval.Accuracy: the fraction of predictions equal to the labels.
+func accuracyOf(pred, labels []int) float64 { return eval.Accuracy(pred, labels) }

@@ -22,7 +22,7 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 	switch name {
 	case experiment.DepthStudyName:
 		cfgs, err = experiment.DepthStudyConfigs(scale)
-	case experiment.AssignStudyName, experiment.ParamsStudyName:
+	case experiment.AssignStudyName, experiment.ParamsStudyName, experiment.TiedStudyName:
 		cfgs, err = experiment.AssignStudyConfigs(scale)
 	default:
 		return usagef("unknown ablation %q", name)
@@ -81,6 +81,10 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 	case experiment.ParamsStudyName:
 		return runVariantStudy(ctx, e, w, dir, quiet, t0, func() (*experiment.AssignStudy, error) {
 			return experiment.RunParamsStudy(ctx, scale, cfgs, data, opt)
+		})
+	case experiment.TiedStudyName:
+		return runVariantStudy(ctx, e, w, dir, quiet, t0, func() (*experiment.AssignStudy, error) {
+			return experiment.RunTiedStudy(ctx, scale, cfgs, data, opt)
 		})
 	}
 	done := newProgress(e, quiet, -1, "building and scoring every depth")

@@ -43,9 +43,10 @@ func reproList() string {
 		fmt.Fprintf(&b, "  %-18s %s\n", e.Name, e.Description)
 	}
 	fmt.Fprintf(&b, "  %-18s %s\n", experiment.AssignStudyName, "ablation: why the soft assignment π̂? λ from 5 to 5000, hard π̂, and the oracle (vector and translation-invariant MNIST)")
+	fmt.Fprintf(&b, "  %-18s %s\n", experiment.TiedStudyName, "ablation: a new layer each time (ReduNet) vs layer 1 applied L times, one layer with step L·η, and a wider layer repeated")
 	fmt.Fprintf(&b, "  %-18s %s\n", experiment.ParamsStudyName, "ablation: ε² ∈ {0.01, 0.1, 0.5, 1} and η ∈ {0.1, 0.5, 1} on the nets of ablation-assignment")
 	fmt.Fprintf(&b, "  %-18s %s\n", experiment.DepthStudyName, "ablation: accuracy at every depth, and the depth chosen on held-out training samples (vector and translation-invariant MNIST)")
-	fmt.Fprintf(&b, "  %-18s %s\n", "ablations", "every ablation (so far these three), each into -out/NAME (default repro-ablations/NAME)")
+	fmt.Fprintf(&b, "  %-18s %s\n", "ablations", "every ablation, each into -out/NAME (default repro-ablations/NAME)")
 	return b.String()
 }
 

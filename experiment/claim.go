@@ -12,15 +12,15 @@ import (
 // and on all its shifts, for the raw (lifted) input and for the ReduNet
 // features.
 type Invariance struct {
-	Classifier          string
-	RawTest, RawShifts  float64
-	FeatTest, FeatShift float64
+	Classifier           string
+	RawTest, RawShifts   float64
+	FeatTest, FeatShifts float64
 }
 
 // Kept returns the fraction of the test accuracy that the input (raw) and
 // the features keep on the all-shifts set.
 func (v Invariance) Kept() (raw, feat float64) {
-	return ratio(v.RawShifts, v.RawTest), ratio(v.FeatShift, v.FeatTest)
+	return ratio(v.RawShifts, v.RawTest), ratio(v.FeatShifts, v.FeatTest)
 }
 
 func ratio(a, b float64) float64 {
@@ -49,7 +49,7 @@ func InvarianceOf(acc []Accuracy, c string) (Invariance, bool) {
 		case a.Set == TestSet && a.Input == Features:
 			p = &v.FeatTest
 		case a.Set == ShiftsSet && a.Input == Features:
-			p = &v.FeatShift
+			p = &v.FeatShifts
 		}
 		if p != nil {
 			*p = a.Accuracy
@@ -84,7 +84,7 @@ func Claim(acc []Accuracy, shifts int) string {
 	return fmt.Sprintf("On the all-shifts test set (%d shifted test images) the ReduNet features %s: "+
 		"%.2f against %.2f on the unshifted test images (%.0f %% kept, nearest subspace), where the "+
 		"lifted input %s from %.2f to %.2f (%.0f %% kept).",
-		shifts, verb, v.FeatShift, v.FeatTest, 100*kf, collapse, v.RawTest, v.RawShifts, 100*kr)
+		shifts, verb, v.FeatShifts, v.FeatTest, 100*kf, collapse, v.RawTest, v.RawShifts, 100*kr)
 }
 
 // invarianceFigure draws, for every classifier with the four cells, its
@@ -98,7 +98,7 @@ func invarianceFigure(dir, name string, acc []Accuracy) (bool, error) {
 		if !ok {
 			continue
 		}
-		groups = append(groups, report.Series{Name: c, Y: []float64{v.RawTest, v.RawShifts, v.FeatTest, v.FeatShift}})
+		groups = append(groups, report.Series{Name: c, Y: []float64{v.RawTest, v.RawShifts, v.FeatTest, v.FeatShifts}})
 	}
 	if len(groups) == 0 {
 		return false, nil

@@ -188,7 +188,7 @@ func TestAssignStudy(t *testing.T) {
 	if !or.Variant.Oracle || len(or.Layers) != 2 || len(or.Layers[0].EvalAccuracy) != 2 {
 		t.Fatalf("oracle run: %+v", or.Variant)
 	}
-	want := fmt.Sprintf("the oracle %.2f", cell(or.Accuracy, TestSet, "nearest-subspace"))
+	want := fmt.Sprintf("with its true label, %.2f", cell(or.Accuracy, TestSet, "nearest-subspace"))
 	if !strings.Contains(st.Answer, want) {
 		t.Errorf("answer %q lacks %q", st.Answer, want)
 	}

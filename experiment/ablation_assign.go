@@ -496,25 +496,41 @@ func runTied(ctx context.Context, cfg Config, data *Data, opt Options) (*Result,
 	return res, nil
 }
 
-// tiedAnswer is the answer of the tied study, from its numbers.
+// tiedAnswer is the answer of the tied study, from its numbers: the rate
+// reduction each variant reaches and its accuracies, with a verdict on
+// the rate reduction drawn from them.
 func tiedAnswer(nets []AssignNet) string {
 	const c = "nearest-subspace"
 	var parts []string
+	untiedHighest := true
 	for _, n := range nets {
-		var segs []string
-		for _, v := range n.Variants {
-			segs = append(segs, fmt.Sprintf("%s %.2f (ΔR %.3g)", v.Variant.Name, cell(v.Accuracy, TestSet, c), lastRate(v)))
+		if len(n.Variants) < 3 {
+			continue
 		}
-		parts = append(parts, fmt.Sprintf("on the %s net, test accuracy and the training features' final ΔR: %s", n.Config.Name, strings.Join(segs, ", ")))
+		u, t, o := n.Variants[0], n.Variants[1], n.Variants[2]
+		if !(lastRate(u) > lastRate(t) && lastRate(u) > lastRate(o)) {
+			untiedHighest = false
+		}
+		L := n.Config.Layers
+		_, shifts := n.Samples[ShiftsSet]
+		acc := func(v VariantRun) string {
+			s := fmt.Sprintf("%.2f", cell(v.Accuracy, TestSet, c))
+			if shifts {
+				s += fmt.Sprintf(" (all shifts %.2f)", cell(v.Accuracy, ShiftsSet, c))
+			}
+			return s
+		}
+		p := fmt.Sprintf("on the %s net the ReduNet's training features reach ΔR %.4g after %d layers, against %.4g when layer 1 is applied %d times and %.4g for %s; their test accuracy is %s, %s and %s",
+			n.Config.Name, lastRate(u), L, lastRate(t), L, lastRate(o), o.Variant.Name, acc(u), acc(t), acc(o))
+		if len(n.Variants) > 3 {
+			w := n.Variants[3]
+			p += fmt.Sprintf(", and %s gives %s (ΔR %.4g, on the scale of its own channels)", w.Variant.Name, acc(w), lastRate(w))
+		}
+		parts = append(parts, p)
 	}
-	return strings.Join(parts, "; ") + " (nearest subspace on the features)."
-}
-
-// nans returns n NaNs.
-func nans(n int) []float64 {
-	v := make([]float64, n)
-	for i := range v {
-		v[i] = math.NaN()
+	lead := "Only a new layer each time keeps increasing the rate reduction, the objective: "
+	if !untiedHighest {
+		lead = "A new layer each time does not always reach the highest rate reduction: "
 	}
-	return v
+	return lead + strings.Join(parts, "; ") + " (nearest subspace on the features)."
 }

@@ -534,3 +534,12 @@ func tiedAnswer(nets []AssignNet) string {
 	}
 	return lead + strings.Join(parts, "; ") + " (nearest subspace on the features)."
 }
+
+// nans returns n NaNs.
+func nans(n int) []float64 {
+	v := make([]float64, n)
+	for i := range v {
+		v[i] = math.NaN()
+	}
+	return v
+}

@@ -395,9 +395,23 @@ func paramsAnswer(nets []AssignNet) string {
 				def = v
 			}
 		}
-		parts = append(parts, fmt.Sprintf("on the %s net test accuracy ranges from %.2f (%s) to %.2f (%s), the defaults giving %.2f, and the last layer's ΔR from %.3g to %.3g",
-			n.Config.Name, cell(lo.Accuracy, TestSet, c), lo.Variant.Name, cell(hi.Accuracy, TestSet, c), hi.Variant.Name, cell(def.Accuracy, TestSet, c),
-			minRate(n.Variants), maxRate(n.Variants)))
+		p := fmt.Sprintf("on the %s net test accuracy ranges from %.2f (%s) to %.2f (%s), the defaults giving %.2f",
+			n.Config.Name, cell(lo.Accuracy, TestSet, c), lo.Variant.Name, cell(hi.Accuracy, TestSet, c), hi.Variant.Name, cell(def.Accuracy, TestSet, c))
+		if _, ok := n.Samples[ShiftsSet]; ok {
+			slo, shi := n.Variants[0], n.Variants[0]
+			for _, v := range n.Variants {
+				if cell(v.Accuracy, ShiftsSet, c) > cell(shi.Accuracy, ShiftsSet, c) {
+					shi = v
+				}
+				if cell(v.Accuracy, ShiftsSet, c) < cell(slo.Accuracy, ShiftsSet, c) {
+					slo = v
+				}
+			}
+			p += fmt.Sprintf(", and all-shifts accuracy from %.2f (%s) to %.2f (%s), the defaults giving %.2f",
+				cell(slo.Accuracy, ShiftsSet, c), slo.Variant.Name, cell(shi.Accuracy, ShiftsSet, c), shi.Variant.Name, cell(def.Accuracy, ShiftsSet, c))
+		}
+		p += fmt.Sprintf("; the last layer's training ΔR goes from %.3g to %.3g", minRate(n.Variants), maxRate(n.Variants))
+		parts = append(parts, p)
 	}
 	return strings.Join(parts, "; ") + " (nearest subspace on the features)."
 }

@@ -136,7 +136,7 @@ func best(curve []Depth, s, c string) (depth int, acc, last float64) {
 // and what the held-out selection chose.
 func depthAnswer(nets []StudyNet) string {
 	const c = "nearest-subspace"
-	early := false
+	early, lateShifts, blind := false, false, false
 	var parts []string
 	for _, n := range nets {
 		L := n.Config.Layers
@@ -148,19 +148,29 @@ func depthAnswer(nets []StudyNet) string {
 		if _, ok := n.Samples[ShiftsSet]; ok {
 			ds, as, ls := best(n.Curve, ShiftsSet, c)
 			p += fmt.Sprintf(", its all-shifts accuracy at depth %d (%.2f, against %.2f)", ds, as, ls)
-			if ds < L && as-ls > 0.02 {
-				early = true
+			if as-ls <= 0.02 && ls-n.Curve[0].Of(ShiftsSet, c) > 0.02 {
+				lateShifts = true
+				if n.Selected < L {
+					blind = true
+				}
 			}
 		}
 		sel := n.Curve[min(n.Selected, len(n.Curve)-1)].Of(TestSet, c)
 		p += fmt.Sprintf("; depth selection on held-out training samples picks depth %d (test accuracy %.2f)", n.Selected, sel)
 		parts = append(parts, p)
 	}
-	lead := "Deeper is not better here: "
-	if !early {
-		lead = "The last layer is within 0.02 of the best depth: "
+	lead := "The last layer is within 0.02 of the best depth: "
+	switch {
+	case early && lateShifts:
+		lead = "Depth trades accuracy on the unshifted test images for invariance: "
+	case early:
+		lead = "Deeper is not better here: "
 	}
-	return lead + strings.Join(parts, "; ") + " (nearest subspace on the features)."
+	out := lead + strings.Join(parts, "; ") + " (nearest subspace on the features)."
+	if blind {
+		out += " Held-out unshifted samples cannot see invariance, so the selection stops before it."
+	}
+	return out
 }
 
 // SaveStudy writes the study's figures (one accuracy-per-depth plot per

@@ -206,7 +206,7 @@ func SaveStudy(ctx context.Context, dir string, st *Study, started time.Time) (e
 				series = append(series, report.Series{Name: c + " " + s.suffix, Y: y})
 			}
 		}
-		if err := report.Curves(filepath.Join(dir, name), st.Name+": "+n.Config.Description, "depth (layers)", "accuracy", x, series...); err != nil {
+		if err := report.Curves(filepath.Join(dir, name), st.Name+": "+n.Config.Name+" net", "depth (layers)", "accuracy", x, series...); err != nil {
 			return err
 		}
 		st.Figures = append(st.Figures, name)

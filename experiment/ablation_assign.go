@@ -270,7 +270,7 @@ func SaveAssignStudy(ctx context.Context, dir string, st *AssignStudy, started t
 			name, ylabel string
 			s            []report.Series
 		}{{st.figurePrefix() + "-rates-" + n.Config.Name + ".png", "ΔR", rates}, {st.figurePrefix() + "-error-" + n.Config.Name + ".png", "π̂ wrong (fraction)", errs}} {
-			if err := report.Curves(filepath.Join(dir, f.name), st.Name+": "+n.Config.Description, "layer", f.ylabel, x, f.s...); err != nil {
+			if err := report.Curves(filepath.Join(dir, f.name), st.Name+": "+n.Config.Name+" net", "layer", f.ylabel, x, f.s...); err != nil {
 				return err
 			}
 			st.Figures = append(st.Figures, f.name)

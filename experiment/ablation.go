@@ -215,14 +215,20 @@ func SaveStudy(ctx context.Context, dir string, st *Study, started time.Time) (e
 		}
 	}
 	st.Seconds["total"] = time.Since(started).Seconds()
+	return writeStudy(ctx, dir, st, func(w io.Writer) error { return WriteStudy(w, st) })
+}
+
+// writeStudy writes a study's results.json (v, indented) and its report.md
+// (by md) into dir, each atomically.
+func writeStudy(ctx context.Context, dir string, v any, md func(io.Writer) error) error {
 	if err := atomicfile.WriteContext(ctx, filepath.Join(dir, "results.json"), func(w io.Writer) error {
 		enc := json.NewEncoder(w)
 		enc.SetIndent("", "  ")
-		return enc.Encode(st)
+		return enc.Encode(v)
 	}); err != nil {
 		return err
 	}
-	return atomicfile.WriteContext(ctx, filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteStudy(w, st) })
+	return atomicfile.WriteContext(ctx, filepath.Join(dir, "report.md"), md)
 }
 
 // WriteStudy writes the study as Markdown: the title, the answer, then per

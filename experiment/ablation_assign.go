@@ -2,7 +2,6 @@ package experiment
 
 import (
 	"context"
-	"encoding/json"
 	"fmt"
 	"io"
 	"math"
@@ -12,7 +11,6 @@ import (
 	"time"
 
 	"github.com/redunet-go/redunet/eval"
-	"github.com/redunet-go/redunet/internal/atomicfile"
 	"github.com/redunet-go/redunet/report"
 )
 
@@ -124,7 +122,7 @@ type AssignStudy struct {
 // RunAssignStudy runs every variant of AssignVariants on each net (cfgs[i]
 // on data[i], which has its test and, shift-invariant, all-shifts sets).
 func RunAssignStudy(ctx context.Context, scale string, cfgs []Config, data []*Data, opt Options) (*AssignStudy, error) {
-	st, err := runVariants(ctx, AssignStudyName, scale, cfgs, data, AssignVariants(), opt)
+	st, err := runVariants(ctx, AssignStudyName, scale, cfgs, data, func(Config) []Variant { return AssignVariants() }, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -133,18 +131,23 @@ func RunAssignStudy(ctx context.Context, scale string, cfgs []Config, data []*Da
 	return st, nil
 }
 
-// runVariants runs every variant on each net (cfgs[i] on data[i]).
-func runVariants(ctx context.Context, name, scale string, cfgs []Config, data []*Data, variants []Variant, opt Options) (*AssignStudy, error) {
+// runVariants runs every variant of variants(cfgs[i]) on each net (cfgs[i]
+// on data[i]): a tied variant through runTied, the others through Run.
+func runVariants(ctx context.Context, name, scale string, cfgs []Config, data []*Data, variants func(Config) []Variant, opt Options) (*AssignStudy, error) {
 	st := &AssignStudy{Name: name, Scale: scale, Seconds: map[string]float64{}}
 	for i, base := range cfgs {
 		an := AssignNet{Config: base, Classes: len(data[i].Train.Classes)}
 		t0 := time.Now()
-		for _, v := range variants {
+		for _, v := range variants(base) {
 			cfg := v.apply(base)
 			o := opt
 			o.EvalRates, o.ShiftedTrain = true, false
 			t := time.Now()
-			res, err := Run(ctx, cfg, data[i], o)
+			run := Run
+			if v.Tied {
+				run = runTied
+			}
+			res, err := run(ctx, cfg, data[i], o)
 			if err != nil {
 				return nil, fmt.Errorf("%s, %s: %w", base.Name, v.Name, err)
 			}
@@ -280,14 +283,7 @@ func SaveAssignStudy(ctx context.Context, dir string, st *AssignStudy, started t
 		}
 	}
 	st.Seconds["total"] = time.Since(started).Seconds()
-	if err := atomicfile.WriteContext(ctx, filepath.Join(dir, "results.json"), func(w io.Writer) error {
-		enc := json.NewEncoder(w)
-		enc.SetIndent("", "  ")
-		return enc.Encode(st)
-	}); err != nil {
-		return err
-	}
-	return atomicfile.WriteContext(ctx, filepath.Join(dir, "report.md"), func(w io.Writer) error { return WriteAssignStudy(w, st) })
+	return writeStudy(ctx, dir, st, func(w io.Writer) error { return WriteAssignStudy(w, st) })
 }
 
 // WriteAssignStudy writes the study as Markdown: the title, the answer,
@@ -362,7 +358,7 @@ func ParamsVariants() []Variant {
 // ablation with ε² ∈ {0.01, 0.1, 0.5, 1} and η ∈ {0.1, 0.5, 1} (the
 // defaults ε² = 0.1, η = 0.5 are the variant ε²=0.1).
 func RunParamsStudy(ctx context.Context, scale string, cfgs []Config, data []*Data, opt Options) (*AssignStudy, error) {
-	st, err := runVariants(ctx, ParamsStudyName, scale, cfgs, data, ParamsVariants(), opt)
+	st, err := runVariants(ctx, ParamsStudyName, scale, cfgs, data, func(Config) []Variant { return ParamsVariants() }, opt)
 	if err != nil {
 		return nil, err
 	}
@@ -462,30 +458,9 @@ func tiedVariants(cfg Config) []Variant {
 // RunTiedStudy runs the tied-vs-untied ablation on the nets of the
 // assignment ablation.
 func RunTiedStudy(ctx context.Context, scale string, cfgs []Config, data []*Data, opt Options) (*AssignStudy, error) {
-	st := &AssignStudy{Name: TiedStudyName, Scale: scale, Seconds: map[string]float64{}}
-	for i, base := range cfgs {
-		an := AssignNet{Config: base, Classes: len(data[i].Train.Classes)}
-		t0 := time.Now()
-		for _, v := range tiedVariants(base) {
-			cfg := v.apply(base)
-			o := opt
-			o.EvalRates, o.ShiftedTrain = true, false
-			t := time.Now()
-			var res *Result
-			var err error
-			if v.Tied {
-				res, err = runTied(ctx, cfg, data[i], o)
-			} else {
-				res, err = Run(ctx, cfg, data[i], o)
-			}
-			if err != nil {
-				return nil, fmt.Errorf("%s, %s: %w", base.Name, v.Name, err)
-			}
-			an.Samples = res.Samples()
-			an.Variants = append(an.Variants, VariantRun{Variant: v, Layers: res.Layers, Accuracy: res.Accuracy, Seconds: time.Since(t).Seconds()})
-		}
-		st.Seconds[base.Name] = time.Since(t0).Seconds()
-		st.Nets = append(st.Nets, an)
+	st, err := runVariants(ctx, TiedStudyName, scale, cfgs, data, tiedVariants, opt)
+	if err != nil {
+		return nil, err
 	}
 	st.Intro = "Why compute a new layer each time instead of applying one layer repeatedly? The ReduNet (untied: every layer's operators computed from its own input), its first layer's operators applied L times (tied), one layer with the step L·η, and, for the shift-invariant net, the first layer of a net with twice the lift channels applied L times. The rates are those of the features after each step."
 	st.Answer = tiedAnswer(st.Nets)

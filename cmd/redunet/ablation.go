@@ -42,33 +42,9 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 	var data []*experiment.Data
 	var raw []*datasets.Set
 	for _, cfg := range cfgs {
-		train, test, err := withContext2(ctx, func() (*datasets.Set, *datasets.Set, error) { return experiment.Load(ctx, cfg, seed) })
+		d, train, err := loadExperiment(ctx, cfg, seed, workers, false, lim, name+": "+cfg.Name)
 		if err != nil {
 			return err
-		}
-		d, err := experiment.Prepare(cfg.Layout(), train)
-		if err != nil {
-			return err
-		}
-		if err := d.AddTest(test); err != nil {
-			return err
-		}
-		nShifts := 0
-		if cfg.Shifts {
-			nShifts = shiftSetLen(d, 10)
-		}
-		net, err := experiment.NewNet(cfg, d, seed)
-		if err != nil {
-			return err
-		}
-		net.Workers = workers
-		if err := checkMemory(runMemory(net, d, nShifts, false), lim, name+": "+cfg.Name); err != nil {
-			return err
-		}
-		if cfg.Shifts {
-			if err := addShifts(d, 10); err != nil {
-				return err
-			}
 		}
 		data, raw = append(data, d), append(raw, train)
 	}

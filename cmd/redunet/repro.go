@@ -139,37 +139,11 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 			return err
 		}
 		t0 := time.Now()
-		train, test, err := withContext2(ctx, func() (*datasets.Set, *datasets.Set, error) { return experiment.Load(ctx, cfg, seed) })
-		if errors.Is(err, experiment.ErrClasses) || errors.Is(err, experiment.ErrNoTestSamples) {
-			return usageError{err}
-		} else if err != nil {
-			return err
-		}
-		d, err := experiment.Prepare(cfg.Layout(), train)
+		d, _, err := loadExperiment(ctx, cfg, seed, workers, true, lim, cfg.Name+" at the "+scale+" scale")
 		if err != nil {
 			return err
 		}
-		if err := d.AddTest(test); err != nil {
-			return err
-		}
-		nShifts := 0
-		if cfg.Shifts {
-			nShifts = shiftSetLen(d, 10)
-		}
-		net, err := experiment.NewNet(cfg, d, seed)
-		if err != nil {
-			return err
-		}
-		net.Workers = workers
-		if err := checkMemory(runMemory(net, d, nShifts, true), lim, cfg.Name+" at the "+scale+" scale"); err != nil {
-			return err
-		}
-		if cfg.Shifts {
-			if err := addShifts(d, 10); err != nil {
-				return err
-			}
-		}
-		train = d.Train
+		train := d.Train
 		rep := experiment.Report{Config: cfg, Scale: scale, Data: cfg.Data, Seconds: map[string]float64{"load": time.Since(t0).Seconds()},
 			Workers: workers}
 		fmt.Fprintf(w, "%s (%s scale): %s\n", cfg.Name, scale, cfg.Description)
@@ -205,6 +179,45 @@ func reproFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		fmt.Fprintf(w, "\nwrote %s/report.md, results.json and %d figures in %.1f s\n", out, len(rep.Figures), rep.Seconds["total"])
 		return nil
 	}
+}
+
+// loadExperiment loads the data of cfg (seeded by seed) and lays it out,
+// with its test set and, if cfg has them, the all-shifts set of 10 test
+// samples per class; before the all-shifts set is made it refuses a run
+// whose estimated memory (with shifts* if shiftedTrain) is over lim. It
+// returns the data and the training set as loaded.
+func loadExperiment(ctx context.Context, cfg experiment.Config, seed uint64, workers int, shiftedTrain bool, lim memLimit, what string) (*experiment.Data, *datasets.Set, error) {
+	train, test, err := withContext2(ctx, func() (*datasets.Set, *datasets.Set, error) { return experiment.Load(ctx, cfg, seed) })
+	if errors.Is(err, experiment.ErrClasses) || errors.Is(err, experiment.ErrNoTestSamples) {
+		return nil, nil, usageError{err}
+	} else if err != nil {
+		return nil, nil, err
+	}
+	d, err := experiment.Prepare(cfg.Layout(), train)
+	if err != nil {
+		return nil, nil, err
+	}
+	if err := d.AddTest(test); err != nil {
+		return nil, nil, err
+	}
+	nShifts := 0
+	if cfg.Shifts {
+		nShifts = shiftSetLen(d, 10)
+	}
+	net, err := experiment.NewNet(cfg, d, seed)
+	if err != nil {
+		return nil, nil, err
+	}
+	net.Workers = workers
+	if err := checkMemory(runMemory(net, d, nShifts, shiftedTrain), lim, what); err != nil {
+		return nil, nil, err
+	}
+	if cfg.Shifts {
+		if err := addShifts(d, 10); err != nil {
+			return nil, nil, err
+		}
+	}
+	return d, train, nil
 }
 
 // withContext2 is withContext for a function of two results.

@@ -20,7 +20,8 @@ type Series struct {
 	// trailing "(test)", "(all shifts)" or "(train)").
 	Name string
 	// Y holds one value per x position (Curves) or per label (Bars). For
-	// Curves a NaN is a missing value: the line joins the others.
+	// Curves a NaN is a missing value: the line joins the others, and a
+	// series of one value is drawn as a point.
 	Y []float64
 }
 
@@ -85,6 +86,17 @@ func CurvesWithRefs(path, title, xlabel, ylabel string, x []float64, series []Se
 				if !math.IsNaN(s.Y[i]) {
 					pts = append(pts, plotter.XY{X: x[i], Y: s.Y[i]})
 				}
+			}
+			if len(pts) == 1 { // one value: a point, which a line would not show
+				sc, err := plotter.NewScatter(pts)
+				if err != nil {
+					return err
+				}
+				sc.GlyphStyle.Color = seriesColor(bases[base])
+				sc.GlyphStyle.Radius = vg.Points(3)
+				p.Add(sc)
+				leg.Add(s.Name, sc)
+				continue
 			}
 			l, err := plotter.NewLine(pts)
 			if err != nil {

@@ -161,7 +161,8 @@ func TestCurvesErrors(t *testing.T) {
 	}
 	noTemps(t, dir)
 	// A NaN is a missing value: the curve joins the others.
-	if err := Curves(p, "gaps", "", "", x, Series{"a", []float64{math.NaN(), 2, 3}}, Series{"a (all shifts)", x}); err != nil {
+	if err := Curves(p, "gaps", "", "", x, Series{"a", []float64{math.NaN(), 2, 3}}, Series{"a (all shifts)", x},
+		Series{"b", []float64{1, math.NaN(), math.NaN()}}); err != nil {
 		t.Errorf("a series with a missing value: %v", err)
 	}
 	checkPNG(t, p, 600, 400)

@@ -1,6 +1,9 @@
 package redunet
 
-import "github.com/redunet-go/redunet/internal/sat"
+import (
+	"github.com/redunet-go/redunet/internal/dmat"
+	"github.com/redunet-go/redunet/internal/sat"
+)
 
 // MemoryEstimate returns an estimate of the peak number of bytes that
 // Build allocates and holds at once (the live heap it adds) for train
@@ -45,13 +48,15 @@ import "github.com/redunet-go/redunet/internal/sat"
 //	forward  = t'·B·P·c + 8·B·(K+1)·c         a chunk of c = min(max(M, s), 256,
 //	           + W·(t'·C + 8)·c               chunkValues/(B·P)) samples
 //	scratch  = W·t·(C·n + s₀² + C·max(C, s₀)) statistics and factorisation, s₀ = min(M, C)
-//	           (+ W·t·C·M for float32: a bin's block widened)
+//	wide     = O/2 + W·t·C·M                  float32: the statistics widen a bin's block
+//	                                          beside the held layer, narrowed to O/2
 //	evalrate = statistics of E_l samples under K classes of E_l/K, and of a chunk
 //	           of min(s, E_l) (the rates of the largest labelled evaluation set, of
 //	           E_l samples, merged over its chunks; 0 without labelled sets)
 //	lift     = 8·InChannels·N·(a chunk of max(workers, 2^20/(InChannels·N)) samples)
-//	gemm     = 8·min(2^22, (max(M, c) + C)·C)  a vector net's packed GEMM operands
-//	                                          (internal/dmat keeps them for reuse)
+//	gemm     = t'·min(2^22, (max(M, c) + C)·C) a vector net's packed GEMM operands
+//	                                          (internal/dmat keeps them for reuse; 0 in
+//	                                          its pure-Go fallback, which packs nothing)
 //
 // The peak is keep + spectra + evals + 8·(3M + 2E) (ŷ and the class lists)
 // + gemm + the largest of three phases,
@@ -62,7 +67,8 @@ import "github.com/redunet-go/redunet/internal/sat"
 //	                                          are gone, as TrainInput), or a set being
 //	                                          prepared and transformed
 //	layers   8·M·L + forward                  the next layer's statistics and factors
-//	         + max(2·O + rows, O + evalrate)  beside the current layer, or an evaluation
+//	         + max(2·O + rows, O + evalrate,  beside the current layer, or an evaluation
+//	               O + wide)
 //	         + scratch                        set moving through it; ŷ per layer
 //	decode   8·M·L + forward + stream         the training features, π̂
 //	         + 8·M·C·N + 8·E·K
@@ -115,13 +121,14 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 		evalFeat = sat.Mul(8, e, c, nv)
 	}
 	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
+	sizes := []int{int(min(m, 1<<40))}
+	for range min(k, 1<<20) {
+		sizes = append(sizes, int(min(nj, 1<<40)))
+	}
+	ipc := int64(inplaceChunk(int(c), int(bins), sizes)) // a batch of at most ipc samples moves in place
 	sc, stream := eMax, int64(0)
 	if !n.realBins() {
-		sizes := []int{int(min(m, 1<<40))}
-		for range min(k, 1<<20) {
-			sizes = append(sizes, int(min(nj, 1<<40)))
-		}
-		sc = min(eMax, max(1, int64(streamValues)/sat.Mul(bins, c)), int64(inplaceChunk(int(c), int(bins), sizes)))
+		sc = min(eMax, max(1, int64(streamValues)/sat.Mul(bins, c)), ipc)
 		stream = sat.Mul(max(sat.Mul(t, bins), sat.Mul(8, nv)), c, sc)
 		if single {
 			stream = sat.Mul(16, bins, c, sc)
@@ -145,13 +152,26 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 		}
 		return g
 	}
-	per := sat.Mul(bins, sat.Add(c, size(m), sat.Mul(k, size(nj))))
-	nc := max(1, min(max(m, sc), maxChunk, int64(chunkValues)/max(per, 1)))
-	forward := sat.Add(sat.Mul(ts, per, nc), sat.Mul(8, bins, sat.Add(k, 1), nc), sat.Mul(wb, sat.Add(sat.Mul(ts, c), 8), nc))
+	// The forward store of a batch of mb samples: in place (no copy of
+	// X) when mb ≤ ipc, else chunks of nc samples with their X.
+	perX := sat.Mul(bins, sat.Add(size(m), sat.Mul(k, size(nj))))
+	per := sat.Add(perX, sat.Mul(bins, c))
+	chunkOf := func(mb int64) (store, nc int64) {
+		if mb <= ipc {
+			return sat.Mul(perX, mb), max(mb, 1)
+		}
+		nc = max(1, min(mb, maxChunk, int64(chunkValues)/max(per, 1)))
+		return sat.Mul(per, nc), nc
+	}
+	storeT, ncT := chunkOf(m)
+	storeE, ncE := chunkOf(sc)
+	store, nc := max(storeT, storeE), max(ncT, ncE)
+	forward := sat.Add(sat.Mul(ts, store), sat.Mul(8, bins, sat.Add(k, 1), nc), sat.Mul(wb, sat.Add(sat.Mul(ts, c), 8), nc))
 	sz := min(m, c)
 	scratch := sat.Mul(wb, t, sat.Add(sat.Mul(c, nj), sat.Mul(sz, sz), sat.Mul(c, max(c, sz))))
+	var wide int64 // float32: a bin's block widened for the statistics, beside the held (narrowed) layer
 	if single {
-		scratch = sat.Add(scratch, sat.Mul(wb, t, c, max(m, min(sc, lMax))))
+		wide = sat.Add(o/2, sat.Mul(wb, t, c, max(m, min(sc, lMax))))
 	}
 	var evalRate int64
 	if lMax > 0 {
@@ -168,12 +188,12 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 	}
 
 	moving := sat.Add(sat.Mul(8, m, layers), forward)
-	layer := sat.Add(moving, max(sat.Add(sat.Mul(2, o), rows), sat.Add(o, evalRate)), scratch)
+	layer := sat.Add(moving, max(sat.Add(sat.Mul(2, o), rows), sat.Add(o, evalRate), sat.Add(o, wide)), scratch)
 	decode := sat.Add(moving, stream, sat.Mul(8, m, c, nv), sat.Mul(8, e, k))
 	prepare := sat.Add(sat.Mul(8, m, c, nv), lift, stream)
 	var gemm int64
-	if n.realBins() {
-		gemm = sat.Mul(8, min(1<<22, sat.Mul(sat.Add(max(m, nc), c), c)))
+	if n.realBins() && dmat.Impl() != "go" { // the pure-Go fallback packs nothing
+		gemm = sat.Mul(ts, min(1<<22, sat.Mul(sat.Add(max(m, nc), c), c)))
 	}
 	total := sat.Add(keep, spectra, evalFeat, index, gemm, max(prepare, layer, decode))
 	return sat.Add(total, total/16, 64<<10)

@@ -120,7 +120,7 @@ func TestMemoryEstimate(t *testing.T) {
 		{"float32 conv2d, a large evaluation set in chunks", 4, fft.Shape{32, 32}, nil, 3, 30, 2000, Float32},
 		{"float32 conv1d with a lift, dense", 2, fft.Shape{64}, lift, 3, 150, 60, Float32},
 		{"float32 conv2d, low-rank classes", 16, fft.Shape{8, 8}, nil, 4, 24, 24, Float32},
-		{"float32 vector, dense", 40, fft.Shape{}, nil, 3, 900, 300, Float32},
+		{"float32 vector, dense", 300, fft.Shape{}, nil, 3, 1200, 600, Float32},
 	} {
 		p := DefaultParams(2)
 		p.Precision = tc.precision
@@ -149,7 +149,10 @@ func TestMemoryEstimate(t *testing.T) {
 			}
 			runtime.KeepAlive(tr)
 		}
-		live := livePeak(build)
+		// The live heap at the probes read once 4.42 MiB instead of 5.89 for
+		// the conv1d case (1 run in about 8): a reading can only miss the
+		// peak, never exceed it, so the larger of two runs is taken.
+		live := max(livePeak(build), livePeak(build))
 		held := sampledPeak(build)
 		est := n.MemoryEstimate(tc.m, tc.eval)
 		t.Logf("%s: estimate %s, live peak %s (estimate/live %.2f), heap held %s (held/estimate %.2f)",

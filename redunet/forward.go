@@ -267,19 +267,32 @@ func forward[T scalar](k applyKernels[T], b *blocks[T], l *layerOps[T], p Params
 func inplaceChunk(c, bins int, sizes []int) int {
 	per := 0
 	for _, g := range sizes {
-		switch {
-		case g == 0:
-		case lowRank(g, c):
-			per += g
-		default:
-			per += c
-		}
+		per += opValues(g, c)
 	}
+	return int(inplaceSamples(int64(per), int64(bins)))
+}
+
+// opValues is what the forward store keeps, per sample and bin, of the
+// operator of a group of g samples: nothing for an empty group, its r = g
+// coefficients in the low-rank form, else its c-valued output.
+func opValues(g, c int) int {
+	switch {
+	case g == 0:
+		return 0
+	case lowRank(g, c):
+		return g
+	}
+	return c
+}
+
+// inplaceSamples is inplaceChunk for per values a sample and bin kept in
+// the store over bins bins: at most maxChunk samples and chunkValues values.
+func inplaceSamples(per, bins int64) int64 {
 	per, bins = max(1, per), max(1, bins)
-	if per > chunkValues/bins {
+	if per > int64(chunkValues)/bins {
 		return 1
 	}
-	return max(1, min(maxChunk, chunkValues/(bins*per)))
+	return max(1, min(maxChunk, int64(chunkValues)/(bins*per)))
 }
 
 // maxStep bounds η·a_E for the step z + η·(…) to be formed as it is: its

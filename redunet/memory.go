@@ -121,11 +121,9 @@ func (n *Net) MemoryEstimateFor(train int, evals []int, labelled int) int64 {
 		evalFeat = sat.Mul(8, e, c, nv)
 	}
 	index := sat.Mul(8, sat.Add(sat.Mul(3, m), sat.Mul(2, e)))
-	sizes := []int{int(min(m, 1<<40))}
-	for range min(k, 1<<20) {
-		sizes = append(sizes, int(min(nj, 1<<40)))
-	}
-	ipc := int64(inplaceChunk(int(c), int(bins), sizes)) // a batch of at most ipc samples moves in place
+	// A batch of at most ipc samples moves in place (inplaceChunk, for
+	// groups of M and K·n samples).
+	ipc := inplaceSamples(sat.Add(int64(opValues(int(min(m, 1<<40)), int(c))), sat.Mul(k, int64(opValues(int(min(nj, 1<<40)), int(c))))), bins)
 	sc, stream := eMax, int64(0)
 	if !n.realBins() {
 		sc = min(eMax, max(1, int64(streamValues)/sat.Mul(bins, c)), ipc)

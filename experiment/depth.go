@@ -124,6 +124,10 @@ func RunDepth(ctx context.Context, cfg Config, data *Data, opt Options) (*Result
 // HeldOut is the set name of the held-out training samples of SelectDepth.
 const HeldOut = "held-out"
 
+// ErrHoldOut is wrapped by the error of SelectDepth when its fraction is
+// out of range or a class has too few samples to hold one out.
+var ErrHoldOut = errors.New("cannot hold out training samples")
+
 // SelectDepth chooses the depth of cfg's network on its own training data:
 // it holds out the last ⌈frac·n⌉ samples of each class of n (at least one,
 // leaving at least one), builds cfg.Layers layers on the others, and
@@ -132,7 +136,7 @@ const HeldOut = "held-out"
 // ones; ReduNet's own ŷ breaks no ties), with the curve it chose from.
 func SelectDepth(ctx context.Context, cfg Config, train *datasets.Set, frac float64, opt Options) (int, []Depth, error) {
 	if !(frac > 0 && frac < 1) {
-		return 0, nil, fmt.Errorf("experiment: held-out fraction %v, want one in (0, 1)", frac)
+		return 0, nil, fmt.Errorf("experiment: %w: held-out fraction %v, want one in (0, 1)", ErrHoldOut, frac)
 	}
 	fit, held, err := holdOut(train, frac)
 	if err != nil {
@@ -174,7 +178,7 @@ func holdOut(s *datasets.Set, frac float64) (fit, held *datasets.Set, err error)
 	for j, c := range n {
 		h := min(c-1, max(1, int(math.Ceil(frac*float64(c)))))
 		if h < 1 {
-			return nil, nil, fmt.Errorf("experiment: class %s has %d training sample(s): too few to hold one out", s.Classes[j], c)
+			return nil, nil, fmt.Errorf("experiment: %w: class %s has %d training sample(s), too few to hold one out", ErrHoldOut, s.Classes[j], c)
 		}
 		keep[j] = c - h
 	}

@@ -422,6 +422,10 @@ func TestTrainSelectDepth(t *testing.T) {
 	if code, _, errs := runCLI(t, "train", "-data", fixture, "-select-depth", "1"); code != 2 || !strings.Contains(errs, "-select-depth") {
 		t.Errorf("-select-depth 1: exit %d: %s", code, errs)
 	}
+	// One training sample a class: none can be held out.
+	if code, _, errs := runCLI(t, "train", "-data", fixture, "-classes", "0,1", "-train-per-class", "1", "-layers", "1", "-select-depth", "0.5"); code != 2 || !strings.Contains(errs, "too few to hold one out") {
+		t.Errorf("-select-depth with one sample a class: exit %d: %s", code, errs)
+	}
 }
 
 // TestReproAblationUsage: the ablations are listed, and -data or

@@ -251,7 +251,9 @@ func trainFlags(fs *flag.FlagSet) func(context.Context, *env) error {
 		if selectDepth > 0 {
 			depth, curve, err := experiment.SelectDepth(ctx, cfg, loaded, selectDepth,
 				experiment.Options{Seed: af.seed, Workers: af.workers, Neighbours: knnK})
-			if err != nil {
+			if errors.Is(err, experiment.ErrHoldOut) {
+				return usagef("-select-depth %v: %v", selectDepth, err)
+			} else if err != nil {
 				return err
 			}
 			printDepthCurve(w, curve, experiment.HeldOut, fmt.Sprintf("held-out accuracy (the last %.0f %% of each class's training samples), by depth", 100*selectDepth))

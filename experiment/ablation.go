@@ -176,46 +176,39 @@ func depthAnswer(nets []StudyNet) string {
 // SaveStudy writes the study's figures (one accuracy-per-depth plot per
 // net), results.json and report.md into dir, each atomically; dir is made
 // if needed and removed again if writing fails.
-func SaveStudy(ctx context.Context, dir string, st *Study, started time.Time) (err error) {
-	made, err := mkdirAll(dir)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil && made != "" {
-			os.RemoveAll(made)
-		}
-	}()
-	st.Figures = nil
-	for _, n := range st.Nets {
-		name := "depth-" + n.Config.Name + ".png"
-		x := make([]float64, len(n.Curve))
-		for i, d := range n.Curve {
-			x[i] = float64(d.Layer)
-		}
-		var series []report.Series
-		for _, c := range DepthClassifiers() {
-			for _, s := range []struct{ set, suffix string }{{TrainSet, "(train)"}, {TestSet, "(test)"}, {ShiftsSet, "(all shifts)"}} {
-				if _, ok := n.Samples[s.set]; !ok {
-					continue
+func SaveStudy(ctx context.Context, dir string, st *Study, started time.Time) error {
+	return saveInDir(dir, func() error {
+		st.Figures = nil
+		for _, n := range st.Nets {
+			name := "depth-" + n.Config.Name + ".png"
+			x := make([]float64, len(n.Curve))
+			for i, d := range n.Curve {
+				x[i] = float64(d.Layer)
+			}
+			var series []report.Series
+			for _, c := range DepthClassifiers() {
+				for _, s := range []struct{ set, suffix string }{{TrainSet, "(train)"}, {TestSet, "(test)"}, {ShiftsSet, "(all shifts)"}} {
+					if _, ok := n.Samples[s.set]; !ok {
+						continue
+					}
+					y := make([]float64, len(n.Curve))
+					for i, d := range n.Curve {
+						y[i] = d.Of(s.set, c)
+					}
+					series = append(series, report.Series{Name: c + " " + s.suffix, Y: y})
 				}
-				y := make([]float64, len(n.Curve))
-				for i, d := range n.Curve {
-					y[i] = d.Of(s.set, c)
-				}
-				series = append(series, report.Series{Name: c + " " + s.suffix, Y: y})
+			}
+			if err := report.Curves(filepath.Join(dir, name), st.Name+": "+n.Config.Name+" net", "depth (layers)", "accuracy", x, series...); err != nil {
+				return err
+			}
+			st.Figures = append(st.Figures, name)
+			if err := ctx.Err(); err != nil {
+				return err
 			}
 		}
-		if err := report.Curves(filepath.Join(dir, name), st.Name+": "+n.Config.Name+" net", "depth (layers)", "accuracy", x, series...); err != nil {
-			return err
-		}
-		st.Figures = append(st.Figures, name)
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	st.Seconds["total"] = time.Since(started).Seconds()
-	return writeStudy(ctx, dir, st, func(w io.Writer) error { return WriteStudy(w, st) })
+		st.Seconds["total"] = time.Since(started).Seconds()
+		return writeStudy(ctx, dir, st, func(w io.Writer) error { return WriteStudy(w, st) })
+	})
 }
 
 // writeStudy writes a study's results.json (v, indented) and its report.md
@@ -275,4 +268,20 @@ func WriteStudy(w io.Writer, st *Study) error {
 		}
 	}
 	return e.err
+}
+
+// saveInDir makes dir if needed and runs save, removing the directories it
+// made if save fails.
+func saveInDir(dir string, save func() error) error {
+	made, err := mkdirAll(dir)
+	if err != nil {
+		return err
+	}
+	if err := save(); err != nil {
+		if made != "" {
+			os.RemoveAll(made)
+		}
+		return err
+	}
+	return nil
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"io"
 	"math"
-	"os"
 	"path/filepath"
 	"strings"
 	"time"
@@ -231,59 +230,52 @@ func assignAnswer(nets []AssignNet) string {
 // SaveAssignStudy writes the study's figures (ΔR and the error of π̂ per
 // layer, per net), results.json and report.md into dir, each atomically;
 // dir is made if needed and removed again if writing fails.
-func SaveAssignStudy(ctx context.Context, dir string, st *AssignStudy, started time.Time) (err error) {
-	made, err := mkdirAll(dir)
-	if err != nil {
-		return err
-	}
-	defer func() {
-		if err != nil && made != "" {
-			os.RemoveAll(made)
-		}
-	}()
-	st.Figures = nil
-	for _, n := range st.Nets {
-		if len(n.Variants) == 0 || len(n.Variants[0].Layers) == 0 {
-			continue
-		}
-		L := 0
-		for _, v := range n.Variants {
-			L = max(L, len(v.Layers))
-		}
-		x := make([]float64, L)
-		for i := range x {
-			x[i] = float64(i + 1)
-		}
-		var rates, errs []report.Series
-		for _, v := range n.Variants {
-			tr, te, et, ee := nans(L), nans(L), nans(L), nans(L) // a variant of fewer layers: missing values
-			for i, l := range v.Layers {
-				tr[i], et[i] = l.True.DeltaR, 1-l.TrainAccuracy
-				if len(l.Eval) > 0 {
-					te[i] = l.Eval[0].DeltaR
-				}
-				if len(l.EvalAccuracy) > 0 {
-					ee[i] = 1 - l.EvalAccuracy[0]
-				}
+func SaveAssignStudy(ctx context.Context, dir string, st *AssignStudy, started time.Time) error {
+	return saveInDir(dir, func() error {
+		st.Figures = nil
+		for _, n := range st.Nets {
+			if len(n.Variants) == 0 || len(n.Variants[0].Layers) == 0 {
+				continue
 			}
-			rates = append(rates, report.Series{Name: v.Variant.Name + " (train)", Y: tr}, report.Series{Name: v.Variant.Name + " (test)", Y: te})
-			errs = append(errs, report.Series{Name: v.Variant.Name + " (train)", Y: et}, report.Series{Name: v.Variant.Name + " (test)", Y: ee})
-		}
-		for _, f := range []struct {
-			name, ylabel string
-			s            []report.Series
-		}{{st.figurePrefix() + "-rates-" + n.Config.Name + ".png", "ΔR", rates}, {st.figurePrefix() + "-error-" + n.Config.Name + ".png", "π̂ wrong (fraction)", errs}} {
-			if err := report.Curves(filepath.Join(dir, f.name), st.Name+": "+n.Config.Name+" net", "layer", f.ylabel, x, f.s...); err != nil {
+			L := 0
+			for _, v := range n.Variants {
+				L = max(L, len(v.Layers))
+			}
+			x := make([]float64, L)
+			for i := range x {
+				x[i] = float64(i + 1)
+			}
+			var rates, errs []report.Series
+			for _, v := range n.Variants {
+				tr, te, et, ee := nans(L), nans(L), nans(L), nans(L) // a variant of fewer layers: missing values
+				for i, l := range v.Layers {
+					tr[i], et[i] = l.True.DeltaR, 1-l.TrainAccuracy
+					if len(l.Eval) > 0 {
+						te[i] = l.Eval[0].DeltaR
+					}
+					if len(l.EvalAccuracy) > 0 {
+						ee[i] = 1 - l.EvalAccuracy[0]
+					}
+				}
+				rates = append(rates, report.Series{Name: v.Variant.Name + " (train)", Y: tr}, report.Series{Name: v.Variant.Name + " (test)", Y: te})
+				errs = append(errs, report.Series{Name: v.Variant.Name + " (train)", Y: et}, report.Series{Name: v.Variant.Name + " (test)", Y: ee})
+			}
+			for _, f := range []struct {
+				name, ylabel string
+				s            []report.Series
+			}{{st.figurePrefix() + "-rates-" + n.Config.Name + ".png", "ΔR", rates}, {st.figurePrefix() + "-error-" + n.Config.Name + ".png", "π̂ wrong (fraction)", errs}} {
+				if err := report.Curves(filepath.Join(dir, f.name), st.Name+": "+n.Config.Name+" net", "layer", f.ylabel, x, f.s...); err != nil {
+					return err
+				}
+				st.Figures = append(st.Figures, f.name)
+			}
+			if err := ctx.Err(); err != nil {
 				return err
 			}
-			st.Figures = append(st.Figures, f.name)
 		}
-		if err := ctx.Err(); err != nil {
-			return err
-		}
-	}
-	st.Seconds["total"] = time.Since(started).Seconds()
-	return writeStudy(ctx, dir, st, func(w io.Writer) error { return WriteAssignStudy(w, st) })
+		st.Seconds["total"] = time.Since(started).Seconds()
+		return writeStudy(ctx, dir, st, func(w io.Writer) error { return WriteAssignStudy(w, st) })
+	})
 }
 
 // WriteAssignStudy writes the study as Markdown: the title, the answer,

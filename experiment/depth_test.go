@@ -292,3 +292,27 @@ func TestTiedStudy(t *testing.T) {
 		t.Error(err)
 	}
 }
+
+// TestSaveStudyFails: a study that cannot be drawn leaves nothing behind:
+// the directories SaveStudy made are removed with the error.
+func TestSaveStudyFails(t *testing.T) {
+	root := t.TempDir()
+	dir := filepath.Join(root, "a", "b")
+	st := &Study{Name: DepthStudyName, Scale: Small, Seconds: map[string]float64{},
+		Nets: []StudyNet{{Config: Config{Name: "x"}, Curve: []Depth{{Layer: 0}}}}}
+	if err := SaveStudy(context.Background(), dir, st, time.Now()); err == nil {
+		t.Fatal("a study with nothing to plot was saved")
+	}
+	if _, err := os.Stat(filepath.Join(root, "a")); !os.IsNotExist(err) {
+		t.Errorf("the directories made were left behind: %v", err)
+	}
+	ast := &AssignStudy{Name: AssignStudyName, Scale: Small, Seconds: map[string]float64{},
+		Nets: []AssignNet{{Config: Config{Name: "x"}, Variants: []VariantRun{{Layers: []Layer{{Layer: 1}}}}}}}
+	ast.Nets[0].Variants[0].Layers[0].True.DeltaR = math.Inf(1) // a figure cannot draw it
+	if err := SaveAssignStudy(context.Background(), dir, ast, time.Now()); err == nil {
+		t.Fatal("a study with an infinite rate was saved")
+	}
+	if _, err := os.Stat(filepath.Join(root, "a")); !os.IsNotExist(err) {
+		t.Errorf("the directories made were left behind: %v", err)
+	}
+}

@@ -32,6 +32,22 @@ func AblationNames() []string {
 	return []string{AssignStudyName, TiedStudyName, ParamsStudyName, DepthStudyName}
 }
 
+// AblationFiles returns the names of the files the ablation name writes
+// into its directory for the nets cfgs: its figures, results.json and
+// report.md.
+func AblationFiles(name string, cfgs []Config) []string {
+	var out []string
+	for _, c := range cfgs {
+		if name == DepthStudyName {
+			out = append(out, "depth-"+c.Name+".png")
+			continue
+		}
+		p := strings.TrimPrefix(name, "ablation-")
+		out = append(out, p+"-rates-"+c.Name+".png", p+"-error-"+c.Name+".png")
+	}
+	return append(out, "results.json", "report.md")
+}
+
 // IsAblation reports whether name is an ablation study rather than an
 // experiment of the catalogue.
 func IsAblation(name string) bool {

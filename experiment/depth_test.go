@@ -7,6 +7,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -314,5 +315,40 @@ func TestSaveStudyFails(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(root, "a")); !os.IsNotExist(err) {
 		t.Errorf("the directories made were left behind: %v", err)
+	}
+}
+
+// TestAblationFiles: the names AblationFiles gives are the files the
+// studies write.
+func TestAblationFiles(t *testing.T) {
+	cfg := tinyConfig(Vector, 1)
+	cfg.Name = "vector"
+	d, err := Prepare(cfg.Layout(), images(6, 2, 4, 4, 70))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := d.AddTest(images(3, 2, 4, 4, 71)); err != nil {
+		t.Fatal(err)
+	}
+	dir := filepath.Join(t.TempDir(), "p")
+	st, err := RunParamsStudy(context.Background(), Small, []Config{cfg}, []*Data{d}, Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := SaveAssignStudy(context.Background(), dir, st, time.Now()); err != nil {
+		t.Fatal(err)
+	}
+	entries, err := os.ReadDir(dir)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var got []string
+	for _, e := range entries {
+		got = append(got, e.Name())
+	}
+	want := AblationFiles(ParamsStudyName, []Config{cfg})
+	slices.Sort(want)
+	if !slices.Equal(got, want) {
+		t.Errorf("wrote %v, AblationFiles says %v", got, want)
 	}
 }

@@ -34,7 +34,7 @@ func runAblation(ctx context.Context, e *env, name, scale, dir string, seed uint
 	for _, c := range cfgs {
 		in.addSource(c.Data)
 	}
-	if err := checkReportDir(dir, "-out", force, &in); err != nil {
+	if err := checkReportFiles(dir, "-out", force, &in, experiment.AblationFiles(name, cfgs)); err != nil {
 		return err
 	}
 	t0 := time.Now()

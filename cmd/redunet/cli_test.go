@@ -440,3 +440,21 @@ func TestReproAblationUsage(t *testing.T) {
 		}
 	}
 }
+
+// TestReproAblationKeepsFiles: an ablation's -out that holds a file of one
+// of its names which is not what it would write is refused before any
+// work, and the file is kept.
+func TestReproAblationKeepsFiles(t *testing.T) {
+	dir := t.TempDir()
+	mine := filepath.Join(dir, "depth-vector.png")
+	if err := os.WriteFile(mine, []byte("my notes"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	code, _, errs := runCLI(t, "repro", "-out", dir, "ablation-depth")
+	if code == 0 || !strings.Contains(errs, "depth-vector.png") {
+		t.Errorf("repro into a folder with a foreign depth-vector.png: exit %d: %s", code, errs)
+	}
+	if b, err := os.ReadFile(mine); err != nil || string(b) != "my notes" {
+		t.Errorf("the user's file was changed: %q, %v", b, err)
+	}
+}

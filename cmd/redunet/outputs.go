@@ -224,6 +224,12 @@ func unwrapPath(err error) error {
 // a report holds (experiment.ReportFiles) is something else than what the
 // report would write there, unless force, and none is an input.
 func checkReportDir(dir, flagName string, force bool, in *inputs) error {
+	return checkReportFiles(dir, flagName, force, in, experiment.ReportFiles())
+}
+
+// checkReportFiles is checkReportDir for a directory that gets the files
+// names.
+func checkReportFiles(dir, flagName string, force bool, in *inputs, names []string) error {
 	fi, err := os.Stat(dir)
 	switch {
 	case err == nil && !fi.IsDir():
@@ -232,7 +238,7 @@ func checkReportDir(dir, flagName string, force bool, in *inputs) error {
 		if err := in.check(dir, flagName, true); err != nil {
 			return err
 		}
-		for _, name := range experiment.ReportFiles() {
+		for _, name := range names {
 			if err := checkOutput(filepath.Join(dir, name), flagName, force, reportFile(name), in); err != nil {
 				return err
 			}

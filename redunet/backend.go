@@ -273,7 +273,7 @@ func (complexKernels) addDiag(a []complex128, n int, s float64) {
 // are sample-major (column t of a c×n block is row t of an n×c row-major
 // matrix), so that every product is X·Aᵀ with unit stride, the form gonum
 // runs fastest.
-type realKernels struct{}
+type realKernels struct{ rowKernels[float64] }
 
 // smallProduct is the number of multiply-adds below which a real product
 // runs in gonum's BLAS rather than internal/dmat, whose packing and
@@ -390,12 +390,6 @@ func (realKernels) addDiag(a []float64, n int, s float64) {
 	}
 }
 
-func (realKernels) scale(x []float64, s float64) {
-	for i := range x {
-		x[i] *= s
-	}
-}
-
 func (realKernels) blockGram(dst, x []float64, c, n int) {
 	if c == 0 {
 		return
@@ -451,66 +445,78 @@ func (realKernels) gatherCols(dst, src []float64, c, _ int, idx []int) {
 	}
 }
 
-func (realKernels) copyCols(dst, src []float64, c, _, i0, n int) {
+// rowKernels are the block operations of the forward step on sample-major
+// real blocks (column t of a c×n block is row t, c values), shared by the
+// float64 and float32 backends: arithmetic in float64, rounded once to F
+// (for float64, exactly the plain operations).
+type rowKernels[F float32 | float64] struct{}
+
+func (rowKernels[F]) scale(x []F, s float64) {
+	for i, v := range x {
+		x[i] = F(s * float64(v))
+	}
+}
+
+func (rowKernels[F]) copyCols(dst, src []F, c, _, i0, n int) {
 	copy(dst[:n*c], src[i0*c:(i0+n)*c])
 }
 
-func (realKernels) scatterCols(dst, src []float64, c, _, i0 int, f []float64) {
+func (rowKernels[F]) scatterCols(dst, src []F, c, _, i0 int, f []float64) {
 	for t, ft := range f {
 		out, in := dst[(i0+t)*c:(i0+t+1)*c], src[t*c:(t+1)*c]
 		for i, v := range in {
-			out[i] = ft * v
+			out[i] = F(ft * float64(v))
 		}
 	}
 }
 
-func (realKernels) addSqNorms(dst []float64, x []float64, c int, w float64) {
+func (rowKernels[F]) addSqNorms(dst []float64, x []F, c int, w float64) {
 	for t := range dst {
 		s := 0.0
 		for _, v := range x[t*c : (t+1)*c] {
-			s += v * v
+			s += float64(v) * float64(v)
 		}
 		dst[t] += w * s
 	}
 }
 
-func (realKernels) scaleCols(dst, x []float64, c int, f []float64) {
+func (rowKernels[F]) scaleCols(dst, x []F, c int, f []float64) {
 	for t, ft := range f {
 		d := dst[t*c : (t+1)*c]
 		for i, v := range x[t*c : (t+1)*c] {
-			d[i] = ft * v
+			d[i] = F(ft * float64(v))
 		}
 	}
 }
 
-func (realKernels) axpyCols(x, u []float64, c int, f []float64) {
+func (rowKernels[F]) axpyCols(x, u []F, c int, f []float64) {
 	for t, ft := range f {
 		xr := x[t*c : (t+1)*c]
 		for i, v := range u[t*c : (t+1)*c] {
-			xr[i] += ft * v
+			xr[i] = F(float64(xr[i]) + ft*float64(v))
 		}
 	}
 }
 
-func (realKernels) colMaxAbs(x []float64, c, _, t int) float64 {
+func (rowKernels[F]) colMaxAbs(x []F, c, _, t int) float64 {
 	m := 0.0
 	for _, v := range x[t*c : (t+1)*c] {
-		m = max(m, math.Abs(v))
+		m = max(m, math.Abs(float64(v)))
 	}
 	return m
 }
 
-func (realKernels) colSqNorm(x []float64, c, _, t int) float64 {
+func (rowKernels[F]) colSqNorm(x []F, c, _, t int) float64 {
 	sum := 0.0
 	for _, v := range x[t*c : (t+1)*c] {
-		sum += v * v
+		sum += float64(v) * float64(v)
 	}
 	return sum
 }
 
-func (realKernels) colLdexp(x []float64, c, _, t, e int) {
+func (rowKernels[F]) colLdexp(x []F, c, _, t, e int) {
 	col := x[t*c : (t+1)*c]
 	for i, v := range col {
-		col[i] = math.Ldexp(v, e)
+		col[i] = F(math.Ldexp(float64(v), e))
 	}
 }

@@ -136,7 +136,7 @@ func (complex64Kernels) colLdexp(x []complex64, c, n, t, e int) {
 // float32Kernels are the application kernels of a float32 vector net:
 // sample-major float32 blocks (see realKernels), the products in
 // internal/dmat's float32 GEMM.
-type float32Kernels struct{}
+type float32Kernels struct{ rowKernels[float32] }
 
 // gemm32 is gemm in float32: the m×n C = op(A)·op(B) + β·C.
 func gemm32(transA, transB bool, m, n, k int, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
@@ -154,12 +154,6 @@ func gemm32(transA, transB bool, m, n, k int, a []float32, lda int, b []float32,
 	}
 	blas32.Gemm(ta, tb, 1, blas32.General{Rows: ar, Cols: ac, Stride: lda, Data: a},
 		blas32.General{Rows: br, Cols: bc, Stride: ldb, Data: b}, beta, blas32.General{Rows: m, Cols: n, Stride: ldc, Data: c})
-}
-
-func (float32Kernels) scale(x []float32, s float64) {
-	for i, v := range x {
-		x[i] = float32(s * float64(v))
-	}
 }
 
 func (float32Kernels) mulBlock(dst, a, v []float32, r, q, n int, beta float64) {
@@ -193,70 +187,6 @@ func (float32Kernels) mulAdj(dst, y, _, v []float32, r, c, n int, beta float64) 
 		return
 	}
 	gemm32(false, false, n, c, r, v, r, y, c, float32(beta), dst, c)
-}
-
-func (float32Kernels) copyCols(dst, src []float32, c, _, i0, n int) {
-	copy(dst[:n*c], src[i0*c:(i0+n)*c])
-}
-
-func (float32Kernels) scatterCols(dst, src []float32, c, _, i0 int, f []float64) {
-	for t, ft := range f {
-		out, in := dst[(i0+t)*c:(i0+t+1)*c], src[t*c:(t+1)*c]
-		for i, v := range in {
-			out[i] = float32(ft * float64(v))
-		}
-	}
-}
-
-func (float32Kernels) addSqNorms(dst []float64, x []float32, c int, w float64) {
-	for t := range dst {
-		s := 0.0
-		for _, v := range x[t*c : (t+1)*c] {
-			s += float64(v) * float64(v)
-		}
-		dst[t] += w * s
-	}
-}
-
-func (float32Kernels) scaleCols(dst, x []float32, c int, f []float64) {
-	for t, ft := range f {
-		d := dst[t*c : (t+1)*c]
-		for i, v := range x[t*c : (t+1)*c] {
-			d[i] = float32(ft * float64(v))
-		}
-	}
-}
-
-func (float32Kernels) axpyCols(x, u []float32, c int, f []float64) {
-	for t, ft := range f {
-		xr := x[t*c : (t+1)*c]
-		for i, v := range u[t*c : (t+1)*c] {
-			xr[i] = float32(float64(xr[i]) + ft*float64(v))
-		}
-	}
-}
-
-func (float32Kernels) colMaxAbs(x []float32, c, _, t int) float64 {
-	m := 0.0
-	for _, v := range x[t*c : (t+1)*c] {
-		m = max(m, math.Abs(float64(v)))
-	}
-	return m
-}
-
-func (float32Kernels) colSqNorm(x []float32, c, _, t int) float64 {
-	sum := 0.0
-	for _, v := range x[t*c : (t+1)*c] {
-		sum += float64(v) * float64(v)
-	}
-	return sum
-}
-
-func (float32Kernels) colLdexp(x []float32, c, _, t, e int) {
-	col := x[t*c : (t+1)*c]
-	for i, v := range col {
-		col[i] = float32(math.Ldexp(float64(v), e))
-	}
 }
 
 // copyChannelCols sets the c×n channel-major block dst to the columns

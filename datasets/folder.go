@@ -185,7 +185,11 @@ func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []Skippe
 		Labels:  make([]int, 0, most),
 		Classes: classes,
 	}
+	if o.shards > 1 {
+		most = (most + o.shards - 1) / o.shards
+	}
 	left := o.limit // images still wanted, if o.limit > 0
+	ordinal := 0    // images taken so far, of every shard (Shard)
 	for label, paths := range files {
 		if !sel.want[label] {
 			continue
@@ -221,9 +225,12 @@ func LoadFolder(ctx context.Context, dir string, opts ...Option) (*Set, []Skippe
 					skipped = append(skipped, SkippedFile{p, errs[i]})
 					continue
 				}
-				s.X = append(grow(s.X, d, most*d), vals[i]...)
+				if o.mine(ordinal) {
+					s.X = append(grow(s.X, d, most*d), vals[i]...)
+					s.Labels = append(s.Labels, label)
+				}
 				vals[i] = nil
-				s.Labels = append(s.Labels, label)
+				ordinal++
 				got++
 			}
 		}

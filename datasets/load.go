@@ -17,6 +17,8 @@ type options struct {
 	perClass  int           // samples of each class; 0: all (or the default of a synthetic source)
 	classes   []int         // the classes to keep, sorted and deduplicated; nil keeps all
 	maxPixels int           // the largest image, in pixels, that is decoded
+	shard     int           // keep the selected samples of ordinal ≡ shard (mod shards)
+	shards    int           // 0 or 1: no sharding
 	folder    folderOptions // options that only LoadFolder and ReadImage read (folder.go)
 	synth     synthOptions  // options that only the synthetic sources read (synthetic.go)
 }
@@ -85,6 +87,31 @@ func Classes(ids []int) Option {
 	}
 }
 
+// Shard makes every loader keep only shard i of n of the samples that the
+// other options select: the ones whose ordinal among them, in file order
+// and counting from 0, is i modulo n. The n shards of a split are
+// disjoint, and together they are the split as it loads without Shard;
+// interleaving them (sample t of shard i is sample i + t·n) gives its file
+// order back. Every shard reads the files as far as the whole selection
+// does, but holds only its own samples: it is what a distributed run uses
+// to read a split on many workers at once. n < 1 is taken as 1 (no
+// sharding); Load reports an i outside 0..n−1.
+func Shard(i, n int) Option {
+	return func(o *options) { o.shard, o.shards = i, max(n, 1) }
+}
+
+// checkShard reports a Shard option whose index is out of range.
+func (o *options) checkShard(name string) error {
+	if o.shards > 1 && (o.shard < 0 || o.shard >= o.shards) || o.shards <= 1 && o.shard != 0 {
+		return fmt.Errorf("datasets: %s: shard %d of %d is out of range", name, o.shard, max(o.shards, 1))
+	}
+	return nil
+}
+
+// mine reports whether the selected sample of ordinal t belongs to the
+// shard of o.
+func (o *options) mine(t int) bool { return o.shards <= 1 || t%o.shards == o.shard }
+
 // selector decides, sample by sample in file order, which samples a loader
 // keeps under the options Limit, PerClass and Classes, and when it can
 // stop reading.
@@ -95,12 +122,17 @@ type selector struct {
 	counts   []int  // samples kept of each class
 	open     int    // selected classes that have fewer than perClass samples
 	kept     int    // samples kept in all
+	shard    int    // with shards > 1, take keeps the selected samples of ordinal ≡ shard (mod shards)
+	shards   int
 }
 
 // newSelector returns the selector of o for a data set of k classes. It
 // returns an error naming name if a class id of o is out of range.
 func (o *options) newSelector(name string, k int) (*selector, error) {
-	s := &selector{want: make([]bool, k), perClass: o.perClass, limit: o.limit, counts: make([]int, k)}
+	if err := o.checkShard(name); err != nil {
+		return nil, err
+	}
+	s := &selector{want: make([]bool, k), perClass: o.perClass, limit: o.limit, counts: make([]int, k), shard: o.shard, shards: max(o.shards, 1)}
 	if o.classes == nil {
 		for i := range s.want {
 			s.want[i] = true
@@ -119,17 +151,19 @@ func (o *options) newSelector(name string, k int) (*selector, error) {
 }
 
 // take reports whether the next sample, of class label (in 0..k−1), is
-// kept, and counts it if it is.
+// kept: selected, and of the selector's shard. It counts every selected
+// sample.
 func (s *selector) take(label int) bool {
 	if s.done() || !s.want[label] || (s.perClass > 0 && s.counts[label] >= s.perClass) {
 		return false
 	}
+	t := s.kept
 	s.counts[label]++
 	s.kept++
 	if s.perClass > 0 && s.counts[label] == s.perClass {
 		s.open--
 	}
-	return true
+	return s.shards <= 1 || t%s.shards == s.shard
 }
 
 // done reports whether no further sample can be kept.
@@ -153,13 +187,16 @@ func (s *selector) most(n int) int {
 			n = min(n, sel*s.perClass)
 		}
 	}
+	if s.shards > 1 {
+		n = (n + s.shards - 1) / s.shards
+	}
 	return n
 }
 
 // all reports whether the selector keeps every sample: no option bounds
 // or selects them.
 func (s *selector) all() bool {
-	return s.limit == 0 && s.perClass == 0 && !slices.Contains(s.want, false)
+	return s.limit == 0 && s.perClass == 0 && s.shards <= 1 && !slices.Contains(s.want, false)
 }
 
 // SourceInfo describes a data source that Load knows, for help texts.

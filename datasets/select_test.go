@@ -269,3 +269,75 @@ func TestDeclaredSizeBoundedByFile(t *testing.T) {
 		t.Errorf("LoadCIFAR10 of a huge file: got %v, want an UnsupportedError naming %s", err, p)
 	}
 }
+
+// Every loader honours Shard: the n shards of a selection are disjoint, of
+// sizes that differ by at most one, and interleaved they give the selection
+// as it loads without Shard, labels, values and classes alike. A shard index
+// out of range is an error.
+func TestShardEveryLoader(t *testing.T) {
+	ctx := t.Context()
+	cifar, _ := writeCIFAR10(t)
+	folder, _ := writeImageFolder(t)
+	x := make([]float64, 12)
+	for i := range x {
+		x[i] = float64(i)
+	}
+	npy := writeNPYPair(t, t.TempDir(), x)
+	cases := []struct {
+		source string
+		opts   []datasets.Option
+	}{
+		{"mnist:" + fixtureDir, nil},
+		{"mnist:" + fixtureDir, []datasets.Option{datasets.PerClass(2), datasets.Classes([]int{0, 1, 7})}},
+		{"fashion-mnist:" + fixtureDir, []datasets.Option{datasets.Limit(5)}},
+		{"cifar10:" + cifar, nil},
+		{"cifar10:" + cifar, []datasets.Option{datasets.PerClass(1)}},
+		{"folder:" + folder, nil},
+		{"folder:" + folder, []datasets.Option{datasets.PerClass(1)}},
+		{npy, nil},
+		{npy, []datasets.Option{datasets.Classes([]int{0, 2})}},
+		{"gaussian2d", []datasets.Option{datasets.PerClass(5)}},
+		{"gaussian3d", []datasets.Option{datasets.PerClass(3), datasets.Classes([]int{2, 0})}},
+	}
+	for _, c := range cases {
+		want, err := datasets.Load(ctx, c.source, "train", c.opts...)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, n := range []int{1, 2, 3, 7} {
+			shards := make([]*datasets.Set, n)
+			for i := range shards {
+				if shards[i], err = datasets.Load(ctx, c.source, "train", append(slices.Clone(c.opts), datasets.Shard(i, n))...); err != nil {
+					t.Fatalf("%s shard %d of %d: %v", c.source, i, n, err)
+				}
+			}
+			got := &datasets.Set{Shape: shards[0].Shape, Classes: shards[0].Classes}
+			d := want.Dim()
+			for t0 := 0; ; t0++ {
+				i, j := t0%n, t0/n
+				if j >= shards[i].Len() {
+					break
+				}
+				got.Labels = append(got.Labels, shards[i].Labels[j])
+				got.X = append(got.X, shards[i].X[j*d:(j+1)*d]...)
+			}
+			total := 0
+			for i, s := range shards {
+				total += s.Len()
+				if l := s.Len(); l != want.Len()/n && l != want.Len()/n+1 {
+					t.Errorf("%s: shard %d of %d holds %d of %d samples", c.source, i, n, l, want.Len())
+				}
+			}
+			if msg := sameSet(got, want); msg != "" || total != want.Len() {
+				t.Errorf("%s: %d shards interleaved (%d of %d samples): %s", c.source, n, total, want.Len(), msg)
+			}
+		}
+	}
+	for _, source := range []string{"mnist:" + fixtureDir, "cifar10:" + cifar, "folder:" + folder, npy, "gaussian2d"} {
+		for _, o := range []datasets.Option{datasets.Shard(3, 3), datasets.Shard(-1, 2), datasets.Shard(1, 1)} {
+			if _, err := datasets.Load(ctx, source, "train", o); errText(err, "out of range") != "" {
+				t.Errorf("%s: %s", source, errText(err, "out of range"))
+			}
+		}
+	}
+}

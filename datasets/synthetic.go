@@ -57,6 +57,9 @@ func loadSynthetic(source, split string, perClass int, opts []Option, draw func(
 	if n := o.synth.noise; !(n >= 0) || math.IsInf(n, 0) {
 		return nil, fmt.Errorf("datasets: %s: noise level %v, want a finite value >= 0", source, n)
 	}
+	if err := o.checkShard(source); err != nil {
+		return nil, err
+	}
 	if o.perClass > 0 {
 		perClass = o.perClass
 	}
@@ -67,7 +70,9 @@ func loadSynthetic(source, split string, perClass int, opts []Option, draw func(
 	s := draw(perClass, o.synth, seed)
 	s.Name += "/" + split
 	if o.classes != nil {
-		sel, err := o.newSelector(source, len(s.Classes))
+		whole := o
+		whole.shard, whole.shards = 0, 1 // sharded below, after Limit
+		sel, err := whole.newSelector(source, len(s.Classes))
 		if err != nil {
 			return nil, err
 		}
@@ -84,6 +89,17 @@ func loadSynthetic(source, split string, perClass int, opts []Option, draw func(
 	if o.limit > 0 && o.limit < s.Len() {
 		s.X = s.X[: o.limit*s.Dim() : o.limit*s.Dim()]
 		s.Labels = s.Labels[:o.limit:o.limit]
+	}
+	if o.shards > 1 {
+		d, n := s.Dim(), 0
+		for i, l := range s.Labels {
+			if o.mine(i) {
+				copy(s.X[n*d:(n+1)*d], s.X[i*d:(i+1)*d])
+				s.Labels[n] = l
+				n++
+			}
+		}
+		s.X, s.Labels = slices.Clip(s.X[:n*d]), slices.Clip(s.Labels[:n])
 	}
 	return s, nil
 }

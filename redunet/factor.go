@@ -58,7 +58,8 @@ type layerOps[T scalar] struct {
 }
 
 // factor factorises I + a_g·Σ_g(p) for every bin p and group g of st and
-// returns per group (1/B)·Σ_p w_p·logdet(I + a_g·Σ_g(p)). With needOps it
+// returns the weighted log-determinants w_p·logdet(I + a_g·Σ_g(p)), at
+// [g·bins+p] (sumLD adds them up). With needOps it
 // also returns the operators, built in st's memory: st is then consumed.
 // Bins are spread over workers with per-worker scratch; the per-bin values
 // are summed over bins in a fixed order, so nothing depends on the number of
@@ -175,18 +176,31 @@ func factor[T scalar](k kernels[T], st *stats[T], epsSq float64, needOps bool, w
 			return nil, nil, errNotPD(epsSq, c, st.groups[g-1].n)
 		}
 	}
-	ld := make([]float64, ng)
-	for g := range ld {
-		sum := 0.0
+	for g := 0; g < ng; g++ {
 		for p, wt := range st.w {
-			sum += wt * ldBin[g*bins+p]
+			ldBin[g*bins+p] *= wt
 		}
-		ld[g] = sum / float64(st.fullBins)
 	}
 	if needOps {
 		st.groups = nil
 	}
-	return ld, lo, nil
+	return ldBin, lo, nil
+}
+
+// sumLD returns per group (1/B)·Σ_p w_p·logdet(I + a_g·Σ_g(p)) of the
+// weighted per-bin log-determinants ldBin ([g·bins+p], factor's), over
+// fullBins = B bins of the full spectrum, summed in bin order.
+func sumLD(ldBin []float64, ng, fullBins int) []float64 {
+	bins := len(ldBin) / max(ng, 1)
+	ld := make([]float64, ng)
+	for g := range ld {
+		sum := 0.0
+		for _, v := range ldBin[g*bins : (g+1)*bins] {
+			sum += v
+		}
+		ld[g] = sum / float64(fullBins)
+	}
+	return ld
 }
 
 // ratesFrom turns group log-determinants into rates.

@@ -58,9 +58,24 @@ func (b *Batch) single() bool { return b.c32 != nil || b.r32 != nil }
 // add (Merge), so a layer can be built from shards.
 type Stats struct {
 	shape fft.Shape
-	c     *stats[complex128]
-	r     *stats[float64]
+	// The statistics are of bins lo…lo+width−1 of the bins kept bins of
+	// the net (all of them unless Split).
+	lo, bins int
+	c        *stats[complex128]
+	r        *stats[float64]
 }
+
+// width returns the number of bins s holds.
+func (s *Stats) width() int {
+	if s.r != nil {
+		return len(s.r.w)
+	}
+	return len(s.c.w)
+}
+
+// Bins returns the range [lo, hi) of the net's kept frequency bins that s
+// holds: all of them, 0…B', unless s is a part that Split made.
+func (s *Stats) Bins() (lo, hi int) { return s.lo, s.lo + s.width() }
 
 // Counts returns the number of samples of each class.
 func (s *Stats) Counts() []int {
@@ -77,6 +92,11 @@ func (s *Stats) Counts() []int {
 func (s *Stats) Merge(t *Stats) error {
 	if !slices.Equal(s.shape, t.shape) {
 		return fmt.Errorf("redunet: merging statistics of signals of shape %v into shape %v", []int(t.shape), []int(s.shape))
+	}
+	if (s.r != nil) == (t.r != nil) && (s.lo != t.lo || s.width() != t.width() || s.bins != t.bins) {
+		tl, th := t.Bins()
+		sl, sh := s.Bins()
+		return fmt.Errorf("redunet: merging statistics of bins %d…%d of %d into bins %d…%d of %d", tl, th-1, t.bins, sl, sh-1, s.bins)
 	}
 	switch {
 	case s.r != nil && t.r != nil:
@@ -97,6 +117,14 @@ type Layer struct {
 	params  Params
 	workers int
 	rates   Rates
+	// The operators are those of bins lo…lo+width−1 of the bins kept bins
+	// (all of them unless the layer is a part of one, made from a part of
+	// its statistics); ldBin are their weighted log-determinants per group
+	// ([g·width+p], factor's), counts the class sizes.
+	lo, bins int
+	full     int // B, the bins of the full spectrum, for the rates
+	ldBin    []float64
+	counts   []int
 	// One of the four is set (with operators): a float32 net's are c32 or
 	// r32, rounded from the float64 factorisation.
 	c   *layerOps[complex128]
@@ -116,8 +144,20 @@ func (l *Layer) keepScratch(next *Layer) {
 }
 
 // InputRates returns R, Rc and ΔR (true labels) of the samples the layer
-// was built from.
+// was built from. The rates need every bin: those of a part of a layer
+// (Bins) are zero until the parts are joined (JoinLayers).
 func (l *Layer) InputRates() Rates { return l.rates }
+
+// Bins returns the range [lo, hi) of the net's kept frequency bins whose
+// operators l holds: all of them, unless l was factorised from a part of
+// the statistics (Stats.Split).
+func (l *Layer) Bins() (lo, hi int) { return l.lo, l.lo + len(l.ldBin)/max(1, l.k+1) }
+
+// complete reports whether l holds every bin.
+func (l *Layer) complete() bool {
+	lo, hi := l.Bins()
+	return lo == 0 && hi == l.bins
+}
 
 // Operator returns the C×C operator of group g at bin p, densely (a copy):
 // g = 0 is E, g = 1+j is C_j. For a vector net (one real bin) the values are
@@ -344,15 +384,18 @@ func (n *Net) Statistics(b *Batch, labels []int) (*Stats, error) {
 // the whole-set group is left empty (see classRates).
 func (n *Net) statistics(b *Batch, classes [][]int, all bool) *Stats {
 	full, w := n.Shape.Len(), n.workers()
+	s := &Stats{shape: n.Shape, bins: n.keptBins()}
 	switch {
 	case b.r != nil:
-		return &Stats{shape: n.Shape, r: statistics(realKernels{}, b.r, classes, full, w, all)}
+		s.r = statistics(realKernels{}, b.r, classes, full, w, all)
 	case b.r32 != nil:
-		return &Stats{shape: n.Shape, r: statisticsWide(realKernels{}, b.r32, widenR, classes, full, w, all)}
+		s.r = statisticsWide(realKernels{}, b.r32, widenR, classes, full, w, all)
 	case b.c32 != nil:
-		return &Stats{shape: n.Shape, c: statisticsWide(complexKernels{}, b.c32, widenC, classes, full, w, all)}
+		s.c = statisticsWide(complexKernels{}, b.c32, widenC, classes, full, w, all)
+	default:
+		s.c = statistics(complexKernels{}, b.c, classes, full, w, all)
 	}
-	return &Stats{shape: n.Shape, c: statistics(complexKernels{}, b.c, classes, full, w, all)}
+	return s
 }
 
 // classRates returns the rates of b under the labels given R, the
@@ -397,10 +440,15 @@ func (n *Net) Factor(s *Stats) (*Layer, error) {
 }
 
 // Rates returns R, Rc and ΔR of the samples behind s under their labels,
-// without building operators (s is left as it was).
+// without building operators (s is left as it was). They need every bin:
+// the rates of parts (Split) are those of the layer that JoinLayers makes
+// of their factorisations.
 func (n *Net) Rates(s *Stats) (Rates, error) {
 	if err := n.Params.Validate(); err != nil {
 		return Rates{}, err
+	}
+	if lo, hi := s.Bins(); lo != 0 || hi != s.bins {
+		return Rates{}, fmt.Errorf("redunet: the rates of statistics of bins %d…%d of %d: they need every bin (factorise the parts and join them: JoinLayers)", lo, hi-1, s.bins)
 	}
 	l, err := n.factor(s, false)
 	if err != nil {
@@ -416,18 +464,24 @@ func (n *Net) factor(s *Stats, needOps bool) (*Layer, error) {
 	if len(s.Counts()) != n.K {
 		return nil, fmt.Errorf("redunet: statistics of %d classes for a net of %d", len(s.Counts()), n.K)
 	}
-	l := &Layer{shape: n.Shape, k: n.K, params: n.Params, workers: n.workers()}
-	var ld []float64
+	if s.bins != n.keptBins() || (s.r != nil) != n.realBins() {
+		return nil, fmt.Errorf("redunet: statistics of %d bins for a net of %d", s.bins, n.keptBins())
+	}
+	l := &Layer{shape: n.Shape, k: n.K, params: n.Params, workers: n.workers(), lo: s.lo, bins: s.bins}
 	var err error
 	counts := s.Counts()
+	fullBins := 0
 	if s.r != nil {
-		ld, l.r, err = factor(realKernels{}, s.r, n.Params.EpsSq, needOps, n.workers())
+		fullBins = s.r.fullBins
+		l.ldBin, l.r, err = factor(realKernels{}, s.r, n.Params.EpsSq, needOps, n.workers())
 	} else {
-		ld, l.c, err = factor(complexKernels{}, s.c, n.Params.EpsSq, needOps, n.workers())
+		fullBins = s.c.fullBins
+		l.ldBin, l.c, err = factor(complexKernels{}, s.c, n.Params.EpsSq, needOps, n.workers())
 	}
 	if err != nil {
 		return nil, err
 	}
+	l.counts, l.full = counts, fullBins
 	if n.Params.single() && needOps {
 		// The operators are rounded once for a float32 application.
 		if l.r != nil {
@@ -436,8 +490,19 @@ func (n *Net) factor(s *Stats, needOps bool) (*Layer, error) {
 			l.c32, l.c = convertOps(l.c, narrowC), nil
 		}
 	}
-	l.rates = ratesFrom(ld, counts)
+	if l.complete() {
+		l.rates = ratesFrom(sumLD(l.ldBin, n.K+1, l.full), counts)
+	}
 	return l, nil
+}
+
+// keptBins returns the number of frequency bins the layers act on: the
+// half spectrum's, or 1 for a net of one real bin.
+func (n *Net) keptBins() int {
+	if n.realBins() {
+		return 1
+	}
+	return n.Shape.Bins()
 }
 
 func precisionName(single bool) string {

@@ -1,0 +1,227 @@
+package pipeline
+
+import (
+	"context"
+	"encoding/binary"
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"os"
+	"path/filepath"
+	"slices"
+	"testing"
+
+	"github.com/apache/beam/sdks/v2/go/pkg/beam/testing/ptest"
+
+	"github.com/redunet-go/redunet/datasets"
+	"github.com/redunet-go/redunet/eval"
+	"github.com/redunet-go/redunet/experiment"
+	"github.com/redunet-go/redunet/redunet"
+)
+
+func TestMain(m *testing.M) { ptest.Main(m) }
+
+// tol is the agreement asked of the pipeline and the single-machine
+// construction. They add the same numbers in other orders (the Gram sums
+// over shards, then over the combiner's partial sums), so they agree to
+// rounding: the operators' Hermitian systems have condition number at most
+// 1 + C/ε², and the soft assignment can amplify a difference by λ/4 per
+// layer; 1e-12 leaves two orders of magnitude over what is measured.
+const tol = 1e-12
+
+// writeIDXDir writes a small MNIST-format data set of h×w images to a new
+// directory: ntrain and ntest images of labels 0…k−1, each a class pattern
+// (a fifth of the pixels bright) plus noise, as plain IDX files.
+func writeIDXDir(t *testing.T, h, w, k, ntrain, ntest int) string {
+	t.Helper()
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(41, 2106))
+	pat := make([][]float64, k)
+	for j := range pat {
+		pat[j] = make([]float64, h*w)
+		for i := range pat[j] {
+			if rng.IntN(5) == 0 {
+				pat[j][i] = 1 // a sparse bright pattern per class
+			}
+		}
+	}
+	write := func(name string, n int) {
+		img := binary.BigEndian.AppendUint32(nil, 0x803)
+		img = binary.BigEndian.AppendUint32(img, uint32(n))
+		img = binary.BigEndian.AppendUint32(img, uint32(h))
+		img = binary.BigEndian.AppendUint32(img, uint32(w))
+		lab := binary.BigEndian.AppendUint32(nil, 0x801)
+		lab = binary.BigEndian.AppendUint32(lab, uint32(n))
+		for range n {
+			y := rng.IntN(k)
+			lab = append(lab, byte(y))
+			for i := range h * w {
+				v := 0.8*pat[y][i] + 0.2*rng.Float64()
+				img = append(img, byte(255*v))
+			}
+		}
+		for f, b := range map[string][]byte{name + "-images-idx3-ubyte": img, name + "-labels-idx1-ubyte": lab} {
+			if err := os.WriteFile(filepath.Join(dir, f), b, 0o644); err != nil {
+				t.Fatal(err)
+			}
+		}
+	}
+	write("train", ntrain)
+	write("t10k", ntest)
+	return dir
+}
+
+// readShards reads the .npy files <split>-<shard>.npy of dir for shards
+// 0…n−1 and interleaves their samples (sample t of shard i is sample
+// i + t·n): the features in file order.
+func readShards(t *testing.T, dir, split string, n, per int) []float64 {
+	t.Helper()
+	parts := make([][]float64, n)
+	total := 0
+	for i := range parts {
+		path := filepath.Join(dir, fmt.Sprintf("%s-%05d.npy", split, i))
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			continue // an empty shard
+		}
+		x, _, err := datasets.ReadNPY(path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		parts[i] = x
+		total += len(x) / per
+	}
+	out := make([]float64, total*per)
+	for i, x := range parts {
+		for s := 0; s < len(x)/per; s++ {
+			at := i + s*n
+			copy(out[at*per:(at+1)*per], x[s*per:(s+1)*per])
+		}
+	}
+	return out
+}
+
+func maxDiff(t *testing.T, what string, got, want []float64) float64 {
+	t.Helper()
+	if len(got) != len(want) {
+		t.Fatalf("%s: %d values, want %d", what, len(got), len(want))
+	}
+	d := 0.0
+	for i := range got {
+		d = max(d, math.Abs(got[i]-want[i]))
+	}
+	if !(d <= tol) {
+		t.Errorf("%s: max |Δ| = %.3g > %g", what, d, tol)
+	}
+	return d
+}
+
+// TestPipelineEqualsBuild: on prism, a run over 4 shards and 3 bin groups
+// (three of the data set's four classes, selected and renumbered; a lift
+// 1→4; 3 layers) equals the single-machine construction (Net.Build) on the
+// same samples: the training rates at every depth and the training and
+// test features to tol, ŷ on both splits exactly. The model it writes holds
+// the training input and net of redunet train for the same configuration,
+// and the evaluation protocol gives on it the accuracy table of the
+// single-machine model.
+func TestPipelineEqualsBuild(t *testing.T) {
+	ctx := context.Background()
+	dir := writeIDXDir(t, 12, 10, 4, 61, 23)
+	out := t.TempDir()
+	cfg := experiment.Config{Name: "test", Arch: experiment.Conv2D, Data: "mnist:" + dir, Classes: "0-2", TrainPer: 0, TestPer: -1,
+		Lift: "gaussian", Channels: 4, Kernel: 3, Layers: 3, Eta: 0.5, EpsSq: 0.01, Lambda: 500}
+	const seed = 7
+	spec, err := NewSpec(ctx, cfg, seed, 4, 3)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Summary, spec.Model, spec.Features = filepath.Join(out, "summary.json"), filepath.Join(out, "model.rdn"), filepath.Join(out, "features")
+	sum, err := Run(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+
+	// The single-machine construction on the same samples.
+	train, err := spec.Load(ctx, Train, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	test, err := spec.Load(ctx, Test, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := spec.Net()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := net.Build(ctx, train.X, train.Labels, redunet.BuildOptions{Keep: true, Eval: [][]float64{test.X}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if sum.Samples[Train] != train.Len() || sum.Samples[Test] != test.Len() || train.Len() < 30 {
+		t.Fatalf("samples %v, want %d and %d", sum.Samples, train.Len(), test.Len())
+	}
+	want := []redunet.Rates{tr.Input}
+	for _, l := range tr.Layers {
+		want = append(want, l.True)
+	}
+	if len(sum.Depths) != len(want) {
+		t.Fatalf("%d depths, want %d", len(sum.Depths), len(want))
+	}
+	var dr float64
+	for d, w := range want {
+		g := sum.Depths[d]
+		dr = max(dr, maxDiff(t, fmt.Sprintf("rates at depth %d", d), []float64{g.DeltaR, g.R, g.Rc}, []float64{w.DeltaR, w.R, w.Rc}))
+	}
+	if !slices.Equal(sum.Predicted[Train], tr.TrainPredicted) || !slices.Equal(sum.Predicted[Test], tr.EvalPredicted[0]) {
+		t.Errorf("ŷ differs:\n train %v\n want  %v\n test %v\n want %v", sum.Predicted[Train], tr.TrainPredicted, sum.Predicted[Test], tr.EvalPredicted[0])
+	}
+	if !slices.Equal(sum.Labels[Train], train.Labels) || !slices.Equal(sum.Labels[Test], test.Labels) {
+		t.Error("labels differ")
+	}
+	per := net.FeatureLen()
+	df := maxDiff(t, "training features", readShards(t, spec.Features, Train, spec.Shards, per), tr.Features)
+	df = max(df, maxDiff(t, "test features", readShards(t, spec.Features, Test, spec.Shards, per), tr.Eval[0]))
+	t.Logf("4 shards, 3 bin groups vs Build: max |Δ| rates %.2g, features %.2g; ΔR %.4f → %.4f", dr, df, want[0].DeltaR, want[len(want)-1].DeltaR)
+	if want[len(want)-1].DeltaR <= want[0].DeltaR {
+		t.Errorf("ΔR did not grow: %v", want)
+	}
+
+	// The model: redunet train's training input, net and lift.
+	m, err := redunet.LoadModel(spec.Model)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Net.TrainX, train.X) || !slices.Equal(m.Net.Labels, train.Labels) || !slices.Equal(m.Classes, []string{"0", "1", "2"}) {
+		t.Error("the model's training data or classes differ")
+	}
+	d, err := experiment.Prepare(cfg.Layout(), train)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ref, err := experiment.NewNet(cfg, d, seed)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !slices.Equal(m.Net.Lift.Kernels, ref.Lift.Kernels) || m.Net.Params != ref.Params || m.Net.C != ref.C {
+		t.Error("the model's net differs from redunet train's")
+	}
+	// The evaluation protocol on the model, and on the single-machine one.
+	table := func(m *redunet.Model) []experiment.Accuracy {
+		tr, evs, err := experiment.Apply(ctx, m, []*datasets.Set{test}, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		acc, err := experiment.Evaluate(ctx, len(m.Classes), tr, evs, eval.Options{Rank: 2, K: 3})
+		if err != nil {
+			t.Fatal(err)
+		}
+		return acc
+	}
+	single := &redunet.Model{Classes: spec.ClassNames, InputShape: spec.InputShape, Preprocess: spec.Preprocess, Net: net}
+	if g, w := table(m), table(single); fmt.Sprint(g) != fmt.Sprint(w) {
+		t.Errorf("accuracy table of the pipeline's model\n %v\nwant\n %v", g, w)
+	}
+	if c := sum.Counters["samples_"+Train]; c != int64(train.Len()) {
+		t.Errorf("counter samples_train = %d, want %d", c, train.Len())
+	}
+}

@@ -42,10 +42,13 @@ type Summary struct {
 
 // featuresFn writes a final shard's features, labels and ŷ as .npy files
 // in Spec.Features: <split>-<shard>.npy (M×C×shape, float32 for a float32
-// net), <split>-<shard>-labels.npy and <split>-<shard>-pred.npy.
+// net), <split>-<shard>-labels.npy and <split>-<shard>-pred.npy; or, with
+// Prefix "input-", the prepared input of a shard (depth 0) as
+// input-<split>-<shard>.npy.
 type featuresFn struct {
-	Spec Spec
-	net  *redunet.Net
+	Spec   Spec
+	Prefix string // "" for the final features, "input-" for the prepared input (depth 0)
+	net    *redunet.Net
 }
 
 func (f *featuresFn) ProcessElement(ctx context.Context, p Part) error {
@@ -61,10 +64,13 @@ func (f *featuresFn) ProcessElement(ctx context.Context, p Part) error {
 	if err := os.MkdirAll(f.Spec.Features, 0o755); err != nil {
 		return fmt.Errorf("pipeline: features: %w", err)
 	}
-	base := filepath.Join(f.Spec.Features, fmt.Sprintf("%s-%05d", p.Split, p.Shard))
+	base := filepath.Join(f.Spec.Features, fmt.Sprintf("%s%s-%05d", f.Prefix, p.Split, p.Shard))
 	shape := append([]int{len(p.Labels), net.C}, net.Shape...)
 	if err := datasets.WriteNPY(base+".npy", feat, shape, net.Params.Precision == redunet.Float32); err != nil {
 		return err
+	}
+	if f.Prefix != "" {
+		return nil
 	}
 	if err := datasets.WriteNPY(base+"-labels.npy", floats(p.Labels), []int{len(p.Labels)}, false); err != nil {
 		return err
@@ -223,4 +229,45 @@ func Run(ctx context.Context, spec *Spec) (*Summary, error) {
 		}
 	}
 	return sum, nil
+}
+
+// ReadFeatures reads the .npy files <name>-<shard>.npy of dir (as
+// Spec.Features holds them: name is a split, or input-<split>) for shards
+// 0…shards−1 and interleaves their samples, sample t of shard i being
+// sample i + t·shards of the split: the arrays of the split in file order,
+// m×per values, per the values of one sample. A missing file is an empty
+// shard.
+func ReadFeatures(dir, name string, shards int) (x []float64, per int, err error) {
+	parts := make([][]float64, shards)
+	total := 0
+	for i := range parts {
+		path := filepath.Join(dir, fmt.Sprintf("%s-%05d.npy", name, i))
+		if _, err := os.Stat(path); os.IsNotExist(err) {
+			continue
+		}
+		v, shape, err := datasets.ReadNPY(path)
+		if err != nil {
+			return nil, 0, err
+		}
+		p := 1
+		for _, d := range shape[1:] {
+			p *= d
+		}
+		if per != 0 && p != per || len(shape) < 2 {
+			return nil, 0, fmt.Errorf("pipeline: %s: samples of shape %v, not those of the other shards", path, shape[1:])
+		}
+		per, parts[i] = p, v
+		total += shape[0]
+	}
+	x = make([]float64, total*per)
+	for i, v := range parts {
+		for t := 0; t < len(v)/max(per, 1); t++ {
+			at := i + t*shards
+			if at >= total {
+				return nil, 0, fmt.Errorf("pipeline: %s-%05d.npy of %s: shard %d of %d holds too many samples for %d in all", name, i, dir, i, shards, total)
+			}
+			copy(x[at*per:(at+1)*per], v[t*per:(t+1)*per])
+		}
+	}
+	return x, per, nil
 }

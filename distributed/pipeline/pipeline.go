@@ -95,6 +95,13 @@ func Build(s beam.Scope, spec *Spec) {
 	if spec.TestPer != 0 {
 		test = beam.ParDo(s.Scope("read test"), &readFn{Spec: *spec, Split: Test}, ids)
 	}
+	if spec.Features != "" && spec.InputFeatures {
+		input := []beam.PCollection{train}
+		if spec.TestPer != 0 {
+			input = append(input, test)
+		}
+		beam.ParDo0(s.Scope("input features"), &featuresFn{Spec: *spec, Prefix: "input-"}, beam.Flatten(s, input...))
+	}
 	var infos []beam.PCollection
 	for l := 1; l <= spec.Params.Layers+1; l++ {
 		ls := s.Scope(fmt.Sprintf("layer %d", l))

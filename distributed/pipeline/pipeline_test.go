@@ -71,33 +71,17 @@ func writeIDXDir(t *testing.T, h, w, k, ntrain, ntest int) string {
 	return dir
 }
 
-// readShards reads the .npy files <split>-<shard>.npy of dir for shards
-// 0…n−1 and interleaves their samples (sample t of shard i is sample
-// i + t·n): the features in file order.
+// readShards is ReadFeatures, failing t on an error.
 func readShards(t *testing.T, dir, split string, n, per int) []float64 {
 	t.Helper()
-	parts := make([][]float64, n)
-	total := 0
-	for i := range parts {
-		path := filepath.Join(dir, fmt.Sprintf("%s-%05d.npy", split, i))
-		if _, err := os.Stat(path); os.IsNotExist(err) {
-			continue // an empty shard
-		}
-		x, _, err := datasets.ReadNPY(path)
-		if err != nil {
-			t.Fatal(err)
-		}
-		parts[i] = x
-		total += len(x) / per
+	x, p, err := ReadFeatures(dir, split, n)
+	if err != nil {
+		t.Fatal(err)
 	}
-	out := make([]float64, total*per)
-	for i, x := range parts {
-		for s := 0; s < len(x)/per; s++ {
-			at := i + s*n
-			copy(out[at*per:(at+1)*per], x[s*per:(s+1)*per])
-		}
+	if p != per {
+		t.Fatalf("%s: %d values a sample, want %d", split, p, per)
 	}
-	return out
+	return x
 }
 
 func maxDiff(t *testing.T, what string, got, want []float64) float64 {
@@ -135,6 +119,7 @@ func TestPipelineEqualsBuild(t *testing.T) {
 		t.Fatal(err)
 	}
 	spec.Summary, spec.Model, spec.Features = filepath.Join(out, "summary.json"), filepath.Join(out, "model.rdn"), filepath.Join(out, "features")
+	spec.InputFeatures = true
 	sum, err := Run(ctx, spec)
 	if err != nil {
 		t.Fatal(err)
@@ -181,6 +166,7 @@ func TestPipelineEqualsBuild(t *testing.T) {
 	per := net.FeatureLen()
 	df := maxDiff(t, "training features", readShards(t, spec.Features, Train, spec.Shards, per), tr.Features)
 	df = max(df, maxDiff(t, "test features", readShards(t, spec.Features, Test, spec.Shards, per), tr.Eval[0]))
+	maxDiff(t, "prepared training input", readShards(t, spec.Features, "input-"+Train, spec.Shards, per), net.TrainInput)
 	t.Logf("4 shards, 3 bin groups vs Build: max |Δ| rates %.2g, features %.2g; ΔR %.4f → %.4f", dr, df, want[0].DeltaR, want[len(want)-1].DeltaR)
 	if want[len(want)-1].DeltaR <= want[0].DeltaR {
 		t.Errorf("ΔR did not grow: %v", want)

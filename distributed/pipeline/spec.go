@@ -57,6 +57,10 @@ type Spec struct {
 	// Beam file system (a local path, gs://…); Features is local (or a
 	// shared mount).
 	Model, Summary, Features string
+	// InputFeatures also writes the prepared (lifted, normalised) input of
+	// every shard to Features (input-<split>-<shard>.npy): what the
+	// evaluation protocol compares the features with.
+	InputFeatures bool
 	// Meta is the model's provenance (data source, command line, …).
 	Meta map[string]string
 }

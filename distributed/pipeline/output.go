@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
 	"github.com/apache/beam/sdks/v2/go/pkg/beam/io/filesystem"
@@ -56,26 +57,35 @@ func (f *featuresFn) ProcessElement(ctx context.Context, p Part) error {
 	if err != nil {
 		return err
 	}
-	b, err := net.UnmarshalBatch(p.Batch)
+	b, err := getBatch(ctx, net, p)
 	if err != nil {
 		return err
 	}
+	return writeFeatures(&f.Spec, net, f.Prefix, p.Split, p.Shard, b, p.Labels, p.Pred)
+}
+
+// writeFeatures writes the features of batch b (a shard of a split) to
+// Spec.Features as <prefix><split>-<shard>.npy, with its labels and ŷ
+// unless they are nil.
+func writeFeatures(spec *Spec, net *redunet.Net, prefix, split string, shard int, b *redunet.Batch, labels, pred []int) error {
 	feat := net.Decode(b)
-	if err := os.MkdirAll(f.Spec.Features, 0o755); err != nil {
+	if err := os.MkdirAll(spec.Features, 0o755); err != nil {
 		return fmt.Errorf("pipeline: features: %w", err)
 	}
-	base := filepath.Join(f.Spec.Features, fmt.Sprintf("%s%s-%05d", f.Prefix, p.Split, p.Shard))
-	shape := append([]int{len(p.Labels), net.C}, net.Shape...)
+	base := filepath.Join(spec.Features, fmt.Sprintf("%s%s-%05d", prefix, split, shard))
+	shape := append([]int{b.Len(), net.C}, net.Shape...)
 	if err := datasets.WriteNPY(base+".npy", feat, shape, net.Params.Precision == redunet.Float32); err != nil {
 		return err
 	}
-	if f.Prefix != "" {
-		return nil
+	if labels != nil {
+		if err := datasets.WriteNPY(base+"-labels.npy", floats(labels), []int{len(labels)}, false); err != nil {
+			return err
+		}
 	}
-	if err := datasets.WriteNPY(base+"-labels.npy", floats(p.Labels), []int{len(p.Labels)}, false); err != nil {
-		return err
+	if pred != nil {
+		return datasets.WriteNPY(base+"-pred.npy", floats(pred), []int{len(pred)}, false)
 	}
-	return datasets.WriteNPY(base+"-pred.npy", floats(p.Pred), []int{len(p.Pred)}, false)
+	return nil
 }
 
 func floats(x []int) []float64 {
@@ -204,10 +214,42 @@ func readFile(ctx context.Context, path string) ([]byte, error) {
 	return io.ReadAll(r)
 }
 
+// removeFile removes a file of a Beam file system, if it can: a file left
+// behind is only space.
+func removeFile(ctx context.Context, path string) {
+	fs, err := filesystem.New(ctx, path)
+	if err != nil {
+		return
+	}
+	defer fs.Close()
+	if rm, ok := fs.(filesystem.Remover); ok {
+		rm.Remove(ctx, path)
+	}
+}
+
 // Run runs spec on the runner that Beam's flags choose (by default prism,
 // in this process) and returns the summary it wrote, with the pipeline's
-// counters.
+// counters. Without a Spec.Scratch it uses a new temporary directory, and
+// removes it at the end; otherwise it removes what the run left in
+// Scratch if that is a local directory.
 func Run(ctx context.Context, spec *Spec) (*Summary, error) {
+	if spec.Scratch == "" {
+		dir, err := os.MkdirTemp("", "redunet-beam-")
+		if err != nil {
+			return nil, err
+		}
+		defer os.RemoveAll(dir)
+		s := *spec
+		s.Scratch = dir
+		spec = &s
+	} else if !strings.Contains(spec.Scratch, "://") {
+		defer func() {
+			for d := 0; d <= spec.Params.Layers; d++ {
+				os.RemoveAll(filepath.Join(spec.Scratch, fmt.Sprintf("d%03d", d)))
+			}
+			os.RemoveAll(filepath.Join(spec.Scratch, "layers"))
+		}()
+	}
 	p, s := beam.NewPipelineWithRoot()
 	Build(s, spec)
 	pr, err := beamx.RunWithMetrics(ctx, p)

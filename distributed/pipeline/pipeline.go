@@ -3,7 +3,10 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"io"
 	"reflect"
+	"slices"
+	"sync"
 	"time"
 
 	"github.com/apache/beam/sdks/v2/go/pkg/beam"
@@ -14,7 +17,7 @@ import (
 
 // The pipeline, per split (training and test), in shards of samples:
 //
-//	read + lift + FFT ─► Part (depth 0)
+//	read + lift + FFT ─► Part (depth 0; its spectra in a file of Spec.Scratch)
 //	for every layer l = 1…L, and once more for the rates of the output:
 //	  train Parts ─► statsFn: per-bin Gram sums per class, split by bin
 //	      group ─► CombinePerKey(bin group, mergeFn) ─► factorFn: the
@@ -29,14 +32,18 @@ import (
 // to every worker that applies it (its size does not grow with the data).
 
 // Part is one shard of samples at some depth: their labels, the ŷ of the
-// last layer applied (none at depth 0) and the batch in its wire form
-// (redunet.Batch.MarshalBinary).
+// last layer applied (none at depth 0), and where the batch is: a file of
+// Spec.Scratch holding its wire form (redunet.Batch.MarshalBinary). The
+// spectra go by reference, so that the runner moves and keeps only small
+// elements between stages, whatever the number of samples; each stage
+// holds one shard's spectra at a time.
 type Part struct {
 	Split  string
 	Shard  int
+	Depth  int
 	Labels []int
 	Pred   []int
-	Batch  []byte
+	Path   string
 }
 
 // LayerInfo is what the pipeline records at a depth: the rates of the
@@ -67,13 +74,13 @@ func init() {
 	register.DoFn3x1[context.Context, Part, func(int, []byte), error](&statsFn{})
 	register.Combiner3[[]byte, []byte, []byte](&mergeFn{})
 	register.DoFn4x1[context.Context, int, []byte, func(int, []byte), error](&factorFn{})
-	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func([]byte), func(LayerInfo), error](&joinFn{})
-	register.DoFn4x1[context.Context, Part, []byte, func(Part), error](&applyFn{})
+	register.DoFn5x1[context.Context, int, func(*[]byte) bool, func(string), func(LayerInfo), error](&joinFn{})
+	register.DoFn4x1[context.Context, Part, string, func(Part), error](&applyFn{})
 	register.DoFn2x0[Part, func(Score)](&scoreFn{})
 	register.DoFn2x1[context.Context, Part, error](&featuresFn{})
 	register.DoFn4x1[context.Context, []byte, func(*LayerInfo) bool, func(*Score) bool, error](&writeFn{})
 	register.Emitter1[Part]()
-	register.Emitter1[[]byte]()
+	register.Emitter1[string]()
 	register.Emitter1[LayerInfo]()
 	register.Emitter1[Score]()
 	register.Emitter2[int, []byte]()
@@ -94,13 +101,6 @@ func Build(s beam.Scope, spec *Spec) {
 	var test beam.PCollection
 	if spec.TestPer != 0 {
 		test = beam.ParDo(s.Scope("read test"), &readFn{Spec: *spec, Split: Test}, ids)
-	}
-	if spec.Features != "" && spec.InputFeatures {
-		input := []beam.PCollection{train}
-		if spec.TestPer != 0 {
-			input = append(input, test)
-		}
-		beam.ParDo0(s.Scope("input features"), &featuresFn{Spec: *spec, Prefix: "input-"}, beam.Flatten(s, input...))
 	}
 	var infos []beam.PCollection
 	for l := 1; l <= spec.Params.Layers+1; l++ {
@@ -180,13 +180,51 @@ func (f *readFn) ProcessElement(ctx context.Context, shard int, emit func(Part))
 	if err != nil {
 		return fmt.Errorf("%s shard %d: %w", f.Split, shard, err)
 	}
+	if f.Spec.Features != "" && f.Spec.InputFeatures {
+		if err := writeFeatures(&f.Spec, net, "input-", f.Split, shard, b, nil, nil); err != nil {
+			return err
+		}
+	}
+	p := Part{Split: f.Split, Shard: shard, Labels: set.Labels}
+	if err := putBatch(ctx, &f.Spec, &p, b); err != nil {
+		return err
+	}
+	beam.NewCounter("redunet", "samples_"+f.Split).Inc(ctx, int64(set.Len()))
+	emit(p)
+	return nil
+}
+
+// putBatch writes the batch of p, at p's depth, to the scratch space and
+// sets p.Path; it removes the shard's batch of two depths before, which no
+// stage reads any more (the one before is the input of this stage, read
+// again if the stage is retried).
+func putBatch(ctx context.Context, spec *Spec, p *Part, b *redunet.Batch) error {
 	data, err := b.MarshalBinary()
 	if err != nil {
 		return err
 	}
-	beam.NewCounter("redunet", "samples_"+f.Split).Inc(ctx, int64(set.Len()))
-	emit(Part{Split: f.Split, Shard: shard, Labels: set.Labels, Batch: data})
+	p.Path = spec.scratchPath(p.Depth, p.Split, p.Shard)
+	beam.NewCounter("redunet", "batch_bytes").Inc(ctx, int64(len(data)))
+	if err := writeAtomic(ctx, p.Path, func(w io.Writer) error { _, err := w.Write(data); return err }); err != nil {
+		return err
+	}
+	if p.Depth >= 2 {
+		removeFile(ctx, spec.scratchPath(p.Depth-2, p.Split, p.Shard))
+	}
 	return nil
+}
+
+// getBatch reads the batch of p.
+func getBatch(ctx context.Context, net *redunet.Net, p Part) (*redunet.Batch, error) {
+	data, err := readFile(ctx, p.Path)
+	if err != nil {
+		return nil, err
+	}
+	b, err := net.UnmarshalBatch(data)
+	if err != nil {
+		return nil, fmt.Errorf("%s: %w", p.Path, err)
+	}
+	return b, nil
 }
 
 // statsFn computes a training shard's statistics and emits them by bin
@@ -202,7 +240,7 @@ func (f *statsFn) ProcessElement(ctx context.Context, p Part, emit func(int, []b
 	if err != nil {
 		return err
 	}
-	b, err := net.UnmarshalBatch(p.Batch)
+	b, err := getBatch(ctx, net, p)
 	if err != nil {
 		return err
 	}
@@ -295,15 +333,17 @@ func (f *factorFn) ProcessElement(ctx context.Context, group int, stats []byte, 
 	return nil
 }
 
-// joinFn joins the parts of a layer: the layer's wire form, and the
-// LayerInfo of the depth it was built on.
+// joinFn joins the parts of a layer and writes it to the scratch space:
+// it emits the layer's path (what the workers that apply it get as a side
+// input: a runner would keep a side input's value in every stage that
+// reads it), and the LayerInfo of the depth it was built on.
 type joinFn struct {
 	Spec  Spec
 	Depth int
 	net   *redunet.Net
 }
 
-func (f *joinFn) ProcessElement(ctx context.Context, _ int, parts func(*[]byte) bool, emit func([]byte), info func(LayerInfo)) error {
+func (f *joinFn) ProcessElement(ctx context.Context, _ int, parts func(*[]byte) bool, emit func(string), info func(LayerInfo)) error {
 	net, err := netOf(&f.Spec, &f.net)
 	if err != nil {
 		return err
@@ -325,40 +365,77 @@ func (f *joinFn) ProcessElement(ctx context.Context, _ int, parts func(*[]byte) 
 	if err != nil {
 		return err
 	}
+	path := f.Spec.layerPath(f.Depth + 1)
+	if err := writeAtomic(ctx, path, func(w io.Writer) error { _, err := w.Write(out); return err }); err != nil {
+		return err
+	}
 	r := l.InputRates()
-	emit(out)
+	emit(path)
 	info(LayerInfo{Depth: f.Depth, DeltaR: r.DeltaR, R: r.R, Rc: r.Rc, LayerBytes: len(out), Joined: time.Now().UnixNano()})
 	return nil
 }
 
-// applyFn moves a shard through a layer (the side input, read once per
-// instance): the Part one layer deeper, with the layer's ŷ.
-type applyFn struct {
-	Spec  Spec
-	net   *redunet.Net
-	layer *redunet.Layer
+// layerFiles caches the wire form of the last layers a process read, by
+// path: the shards of a stage all read the same layer.
+var layerFiles struct {
+	sync.Mutex
+	paths []string
+	data  [][]byte
 }
 
-func (f *applyFn) ProcessElement(ctx context.Context, p Part, layer []byte, emit func(Part)) error {
+// readLayer returns the wire form of the layer at path, from the cache of
+// the last two.
+func readLayer(ctx context.Context, path string) ([]byte, error) {
+	layerFiles.Lock()
+	defer layerFiles.Unlock()
+	if i := slices.Index(layerFiles.paths, path); i >= 0 {
+		return layerFiles.data[i], nil
+	}
+	d, err := readFile(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	layerFiles.paths = append(layerFiles.paths, path)
+	layerFiles.data = append(layerFiles.data, d)
+	if len(layerFiles.paths) > 2 {
+		layerFiles.paths, layerFiles.data = layerFiles.paths[1:], layerFiles.data[1:]
+	}
+	return d, nil
+}
+
+// applyFn moves a shard through a layer (the side input is its path): the Part one
+// layer deeper, with the layer's ŷ. The layer is read for every shard and
+// dropped after it, with the scratch of its application (about 11 times
+// the shard's spectra): a runner keeps DoFn instances, one per stage, for
+// the whole job, and what they held would add up over the layers. Reading
+// the layer costs a small fraction of applying it to a shard.
+type applyFn struct {
+	Spec Spec
+	net  *redunet.Net
+}
+
+func (f *applyFn) ProcessElement(ctx context.Context, p Part, layerPath string, emit func(Part)) error {
 	net, err := netOf(&f.Spec, &f.net)
 	if err != nil {
 		return err
 	}
-	if f.layer == nil {
-		if f.layer, err = net.UnmarshalLayer(layer); err != nil {
-			return err
-		}
-	}
-	b, err := net.UnmarshalBatch(p.Batch)
+	data, err := readLayer(ctx, layerPath)
 	if err != nil {
 		return err
 	}
-	pred := f.layer.Apply(b, nil)
-	d, err := b.MarshalBinary()
+	l, err := net.UnmarshalLayer(data)
 	if err != nil {
 		return err
 	}
-	emit(Part{Split: p.Split, Shard: p.Shard, Labels: p.Labels, Pred: pred, Batch: d})
+	b, err := getBatch(ctx, net, p)
+	if err != nil {
+		return err
+	}
+	q := Part{Split: p.Split, Shard: p.Shard, Depth: p.Depth + 1, Labels: p.Labels, Pred: l.Apply(b, nil)}
+	if err := putBatch(ctx, &f.Spec, &q, b); err != nil {
+		return err
+	}
+	emit(q)
 	return nil
 }
 

@@ -3,7 +3,9 @@ package pipeline
 import (
 	"context"
 	"fmt"
+	"path/filepath"
 	"slices"
+	"strings"
 
 	"github.com/redunet-go/redunet/conv"
 	"github.com/redunet-go/redunet/datasets"
@@ -57,12 +59,37 @@ type Spec struct {
 	// Beam file system (a local path, gs://…); Features is local (or a
 	// shared mount).
 	Model, Summary, Features string
+	// Scratch is where the shards' spectra are kept between stages, a
+	// directory of a Beam file system that every worker reaches (a local
+	// directory for prism, gs://… on Dataflow; "": Run makes a temporary
+	// one). At most three depths of every shard are there at a time.
+	Scratch string
 	// InputFeatures also writes the prepared (lifted, normalised) input of
 	// every shard to Features (input-<split>-<shard>.npy): what the
 	// evaluation protocol compares the features with.
 	InputFeatures bool
 	// Meta is the model's provenance (data source, command line, …).
 	Meta map[string]string
+}
+
+// scratchPath is where the batch of a shard of a split at a depth is kept.
+func (s *Spec) scratchPath(depth int, split string, shard int) string {
+	return s.scratchJoin(fmt.Sprintf("d%03d", depth), fmt.Sprintf("%s-%05d.rdnb", split, shard))
+}
+
+// layerPath is where layer l is kept.
+func (s *Spec) layerPath(l int) string {
+	return s.scratchJoin("layers", fmt.Sprintf("layer-%03d.rdnl", l))
+}
+
+// scratchJoin joins a directory and a file name to Scratch ("/" for a URL
+// such as gs://…, the OS's separator for a local path).
+func (s *Spec) scratchJoin(dir, file string) string {
+	sep := string(filepath.Separator)
+	if strings.Contains(s.Scratch, "://") {
+		sep = "/"
+	}
+	return strings.TrimSuffix(s.Scratch, sep) + sep + dir + sep + file
 }
 
 // Splits of the data.

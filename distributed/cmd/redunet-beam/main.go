@@ -24,6 +24,8 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime"
+	"runtime/pprof"
 	"strings"
 	"syscall"
 	"time"
@@ -114,6 +116,8 @@ type options struct {
 	shards, binGroups  int
 	workers            int
 	out, summary, feat string
+	scratch            string
+	memprofile         string
 	evaluate, force    bool
 	rank, knn          int
 	jsonOut            bool
@@ -143,6 +147,8 @@ func registerFlags(fs *flag.FlagSet) *options {
 	fs.StringVar(&o.out, "o", "", "save the model to this file (written atomically; an existing file is replaced only with -force)")
 	fs.StringVar(&o.summary, "summary", "", "write the run's JSON summary here (default: -o with .json appended, or redunet-beam-summary.json)")
 	fs.StringVar(&o.feat, "features", "", "write every shard's features, labels and ŷ as .npy into this directory (local or shared)")
+	fs.StringVar(&o.scratch, "scratch", "", "directory that every worker reaches where the shards' spectra are kept between stages (gs://… on a cluster; default: a temporary directory, removed at the end)")
+	fs.StringVar(&o.memprofile, "memprofile", "", "write a heap profile (go tool pprof) to this file when the pipeline's peak heap is reached, sampled every second")
 	fs.BoolVar(&o.evaluate, "evaluate", false, "with -features and -test-per-class: also fit the classifiers (SVM, k-NN, nearest subspace) on the training features and input, here, on one machine, and print the accuracy table")
 	fs.IntVar(&o.rank, "rank", 10, "-evaluate: subspace rank of the nearest-subspace classifier")
 	fs.IntVar(&o.knn, "k", 5, "-evaluate: neighbours of the k-NN classifier")
@@ -241,7 +247,7 @@ func (o *options) train(ctx context.Context, w io.Writer, fs *flag.FlagSet) erro
 	if err != nil {
 		return err
 	}
-	spec.Workers, spec.Model, spec.Summary, spec.Features = o.workers, o.out, o.summary, o.feat
+	spec.Workers, spec.Model, spec.Summary, spec.Features, spec.Scratch = o.workers, o.out, o.summary, o.feat, o.scratch
 	spec.InputFeatures = o.evaluate
 	spec.Meta = map[string]string{"arch": o.arch, "data": o.data, "classes": o.classes, "train_per_class": fmt.Sprint(o.trainPer),
 		"created": time.Now().UTC().Format(time.RFC3339), "built_by": "redunet-beam", "shards": fmt.Sprint(o.shards)}
@@ -256,6 +262,10 @@ func (o *options) train(ctx context.Context, w io.Writer, fs *flag.FlagSet) erro
 		fmt.Fprintf(w, "data: %s, %d classes, samples of shape %v, %d shards, %d bin groups of %d bins\n", o.data, len(spec.ClassNames), spec.InputShape,
 			o.shards, o.binGroups, binCount(net))
 		fmt.Fprintf(w, "net:  %s ReduNet, %d layers, η = %g, ε² = %g, λ = %g, C = %d\n\n", o.arch, o.p.Layers, o.p.Eta, o.p.EpsSq, o.p.Lambda, net.C)
+	}
+	if o.memprofile != "" {
+		stop := watchHeap(o.memprofile)
+		defer stop()
 	}
 	sum, err := pipeline.Run(ctx, spec)
 	if err != nil {
@@ -337,7 +347,7 @@ func printSummary(w io.Writer, sum *pipeline.Summary, acc []experiment.Accuracy,
 		}
 	}
 	fmt.Fprintf(w, "\ncounters:")
-	for _, k := range []string{"samples_train", "samples_test", "stats_bytes"} {
+	for _, k := range []string{"samples_train", "samples_test", "stats_bytes", "batch_bytes"} {
 		if v, ok := sum.Counters[k]; ok {
 			fmt.Fprintf(w, " %s %d", k, v)
 		}
@@ -346,4 +356,33 @@ func printSummary(w io.Writer, sum *pipeline.Summary, acc []experiment.Accuracy,
 		fmt.Fprintf(w, "; layer %.1f MB in wire form", float64(sum.Depths[0].LayerBytes)/1e6)
 	}
 	fmt.Fprintf(w, "\ntotal %.1f s\n", elapsed.Seconds())
+}
+
+// watchHeap samples the live heap every second and writes a heap profile
+// to path whenever it is the largest seen so far.
+func watchHeap(path string) (stop func()) {
+	done := make(chan struct{})
+	go func() {
+		var peak uint64
+		t := time.NewTicker(time.Second)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			var ms runtime.MemStats
+			runtime.ReadMemStats(&ms)
+			if ms.HeapAlloc > peak+peak/10 {
+				peak = ms.HeapAlloc
+				runtime.GC()
+				if f, err := os.Create(path); err == nil {
+					pprof.WriteHeapProfile(f)
+					f.Close()
+				}
+			}
+		}
+	}()
+	return func() { close(done) }
 }

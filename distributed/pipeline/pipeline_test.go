@@ -211,3 +211,92 @@ func TestPipelineEqualsBuild(t *testing.T) {
 		t.Errorf("counter samples_train = %d, want %d", c, train.Len())
 	}
 }
+
+// TestPipelineVector: a vector net (one real bin: a single bin group
+// whatever -bin-groups says) on an npy source without a test split, in 3
+// shards, equals Net.Build: rates at every depth and features to tol, ŷ
+// exactly.
+func TestPipelineVector(t *testing.T) {
+	ctx := context.Background()
+	dir := t.TempDir()
+	rng := rand.New(rand.NewPCG(43, 2106))
+	const m, d, k = 40, 12, 3
+	x, y := make([]float64, m*d), make([]float64, m)
+	for i := range m {
+		y[i] = float64(7 + 2*rng.IntN(k)) // labels 7, 9, 11: renumbered 0, 1, 2
+		for j := range d {
+			x[i*d+j] = rng.NormFloat64() + float64((int(y[i])+j)%k)
+		}
+	}
+	xp, yp := filepath.Join(dir, "x.npy"), filepath.Join(dir, "y.npy")
+	if err := datasets.WriteNPY(xp, x, []int{m, d}, false); err != nil {
+		t.Fatal(err)
+	}
+	if err := datasets.WriteNPY(yp, y, []int{m}, false); err != nil {
+		t.Fatal(err)
+	}
+	cfg := experiment.Config{Name: "vector", Arch: experiment.Vector, Data: "npy:" + xp + "," + yp, Layers: 4, Eta: 0.5, EpsSq: 0.1, Lambda: 500}
+	spec, err := NewSpec(ctx, cfg, 1, 3, 5)
+	if err != nil {
+		t.Fatal(err)
+	}
+	spec.Summary, spec.Features = filepath.Join(dir, "summary.json"), filepath.Join(dir, "features")
+	sum, err := Run(ctx, spec)
+	if err != nil {
+		t.Fatal(err)
+	}
+	train, err := spec.Load(ctx, Train, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := spec.Net()
+	if err != nil {
+		t.Fatal(err)
+	}
+	tr, err := net.Build(ctx, train.X, train.Labels, redunet.BuildOptions{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []redunet.Rates{tr.Input}
+	for _, l := range tr.Layers {
+		want = append(want, l.True)
+	}
+	if len(sum.Depths) != len(want) {
+		t.Fatalf("%d depths, want %d", len(sum.Depths), len(want))
+	}
+	for i, w := range want {
+		g := sum.Depths[i]
+		maxDiff(t, fmt.Sprintf("rates at depth %d", i), []float64{g.DeltaR, g.R, g.Rc}, []float64{w.DeltaR, w.R, w.Rc})
+	}
+	maxDiff(t, "features", readShards(t, spec.Features, Train, spec.Shards, d), tr.Features)
+	if !slices.Equal(sum.Predicted[Train], tr.TrainPredicted) {
+		t.Errorf("ŷ %v, want %v", sum.Predicted[Train], tr.TrainPredicted)
+	}
+	if _, ok := sum.Samples[Test]; ok {
+		t.Error("a test split from a source that has none")
+	}
+}
+
+// TestNewSpecErrors: a test split of a source that has none, no shards,
+// and a lift that does not fit the data are refused before any work.
+func TestNewSpecErrors(t *testing.T) {
+	ctx := context.Background()
+	dir := writeIDXDir(t, 6, 6, 2, 8, 4)
+	ok := experiment.Config{Arch: experiment.Conv2D, Data: "mnist:" + dir, TrainPer: 2, Lift: "gaussian", Channels: 2, Kernel: 3, Layers: 1, Eta: 0.5, EpsSq: 0.1, Lambda: 500}
+	if _, err := NewSpec(ctx, ok, 1, 2, 2); err != nil {
+		t.Fatal(err)
+	}
+	for name, c := range map[string]func(*experiment.Config) (int, int){
+		"no shards":      func(*experiment.Config) (int, int) { return 0, 1 },
+		"no bin groups":  func(*experiment.Config) (int, int) { return 1, 0 },
+		"kernel 7 > 6":   func(c *experiment.Config) (int, int) { c.Kernel = 7; return 1, 1 },
+		"npy test split": func(c *experiment.Config) (int, int) { c.Data, c.TestPer = "npy:x.npy,y.npy", 1; return 1, 1 },
+		"no such data":   func(c *experiment.Config) (int, int) { c.Data = "mnist:" + filepath.Join(dir, "nope"); return 1, 1 },
+	} {
+		cfg := ok
+		shards, groups := c(&cfg)
+		if _, err := NewSpec(ctx, cfg, 1, shards, groups); err == nil {
+			t.Errorf("%s: no error", name)
+		}
+	}
+}

@@ -101,8 +101,8 @@ const (
 // NewSpec returns the spec of a run of the net described by cfg (its data,
 // layout, lift and parameters, as experiment.Config holds them for redunet
 // train) with seed for the lift's kernels, in the given number of shards
-// and bin groups. It reads one sample of the training split, for the shape
-// and the class names, and checks that the net can be made.
+// and bin groups. It reads one sample of each class of the training split,
+// for the shape and the class names, and checks that the net can be made.
 func NewSpec(ctx context.Context, cfg experiment.Config, seed uint64, shards, binGroups int) (*Spec, error) {
 	if shards < 1 || binGroups < 1 {
 		return nil, fmt.Errorf("pipeline: %d shards and %d bin groups: want at least one of each", shards, binGroups)
@@ -110,7 +110,9 @@ func NewSpec(ctx context.Context, cfg experiment.Config, seed uint64, shards, bi
 	if cfg.TestPer != 0 && experiment.SingleSplit(cfg.Data) {
 		return nil, fmt.Errorf("pipeline: %s has no test split: a distributed run evaluates on a test split only", cfg.Data)
 	}
-	probe, err := datasets.Load(ctx, cfg.Data, Train, datasets.Limit(1))
+	// One sample of each class: with Limit alone an npy source would name
+	// only the classes of the samples it reads.
+	probe, err := datasets.Load(ctx, cfg.Data, Train, datasets.PerClass(1))
 	if err != nil {
 		return nil, err
 	}
@@ -129,7 +131,7 @@ func NewSpec(ctx context.Context, cfg experiment.Config, seed uint64, shards, bi
 	} else {
 		s.ClassNames = slices.Clone(probe.Classes)
 	}
-	probe.Classes, probe.Labels = s.ClassNames, []int{0}
+	probe.X, probe.Classes, probe.Labels = probe.X[:probe.Dim()], s.ClassNames, []int{0}
 	d, err := experiment.Prepare(s.layout(), probe)
 	if err != nil {
 		return nil, err

@@ -84,3 +84,62 @@ func ExampleBuildMulti() {
 	// training ŷ [0 1 0 1 0 1 0 1]
 	// ŷ of the 12 shifts [0 0 0 0 0 0 0 0 0 0 0 0]
 }
+
+// A layer built the way a distributed run builds it: the statistics of two
+// shards, each split by frequency bin into three parts and sent in wire
+// form; each part merged over the shards and factorised on its own; the
+// parts joined. The rates are those of the whole set's layer, to rounding
+// (the shards' sums are added in another order).
+func ExampleJoinLayers() {
+	net, err := redunet.NewNet(1, []int{4, 4}, 2, nil, redunet.DefaultParams(1))
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	x := make([]float64, 8*16)
+	for i := range x {
+		x[i] = math.Sin(0.7*float64(i)) + float64(i/16%2)
+	}
+	labels := []int{0, 1, 0, 1, 0, 1, 0, 1}
+	var merged []*redunet.Stats
+	for s := 0; s < 2; s++ { // shard s: samples 4s…4s+3
+		b, _ := net.Encode(x[s*64 : (s+1)*64])
+		st, _ := net.Statistics(b, labels[s*4:(s+1)*4])
+		for q, part := range st.Split(3) {
+			wire, _ := part.MarshalBinary()
+			got, _ := net.UnmarshalStats(wire)
+			if s == 0 {
+				merged = append(merged, got)
+			} else if err := merged[q].Merge(got); err != nil {
+				fmt.Println(err)
+				return
+			}
+		}
+	}
+	var parts []*redunet.Layer
+	for _, st := range merged {
+		lo, hi := st.Bins()
+		l, err := net.Factor(st)
+		if err != nil {
+			fmt.Println(err)
+			return
+		}
+		fmt.Printf("bins %d…%d factorised\n", lo, hi-1)
+		parts = append(parts, l)
+	}
+	layer, err := redunet.JoinLayers(parts)
+	if err != nil {
+		fmt.Println(err)
+		return
+	}
+	b, _ := net.Encode(x)
+	st, _ := net.Statistics(b, labels)
+	whole, _ := net.Factor(st)
+	d := math.Abs(layer.InputRates().DeltaR - whole.InputRates().DeltaR)
+	fmt.Println("ΔR as the whole set's layer's, to 1e-12:", d <= 1e-12)
+	// Output:
+	// bins 0…3 factorised
+	// bins 4…7 factorised
+	// bins 8…11 factorised
+	// ΔR as the whole set's layer's, to 1e-12: true
+}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"fmt"
 	"io"
+	"os"
 	"reflect"
 	"slices"
 	"sync"
@@ -370,6 +371,15 @@ func (f *joinFn) ProcessElement(ctx context.Context, _ int, parts func(*[]byte) 
 		return err
 	}
 	r := l.InputRates()
+	if f.Spec.Progress {
+		// On prism this is the submitting program's stderr; on a cluster,
+		// the worker's log.
+		what := fmt.Sprintf("layer %d built", f.Depth+1)
+		if f.Depth == f.Spec.Params.Layers {
+			what = "the output"
+		}
+		fmt.Fprintf(os.Stderr, "redunet-beam: depth %d of %d: ΔR %.6f (R %.6f, Rc %.6f); %s\n", f.Depth, f.Spec.Params.Layers, r.DeltaR, r.R, r.Rc, what)
+	}
 	emit(path)
 	info(LayerInfo{Depth: f.Depth, DeltaR: r.DeltaR, R: r.R, Rc: r.Rc, LayerBytes: len(out), Joined: time.Now().UnixNano()})
 	return nil

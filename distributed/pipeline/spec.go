@@ -68,6 +68,8 @@ type Spec struct {
 	// every shard to Features (input-<split>-<shard>.npy): what the
 	// evaluation protocol compares the features with.
 	InputFeatures bool
+	// Progress prints a line to stderr as each depth's rates are known.
+	Progress bool
 	// Meta is the model's provenance (data source, command line, …).
 	Meta map[string]string
 }

@@ -15,12 +15,14 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"log/slog"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -87,6 +89,10 @@ func run(args []string, stdout, stderr io.Writer) int {
 		fs.Usage()
 		return 2
 	}
+	if !o.verbose {
+		// Prism logs every step of a job at INFO level.
+		slog.SetDefault(slog.New(slog.NewTextHandler(stderr, &slog.HandlerOptions{Level: slog.LevelWarn})))
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	err := o.train(ctx, stdout, fs)
@@ -120,7 +126,8 @@ type options struct {
 	memprofile         string
 	evaluate, force    bool
 	rank, knn          int
-	jsonOut            bool
+	jsonOut, quiet     bool
+	verbose            bool
 }
 
 func registerFlags(fs *flag.FlagSet) *options {
@@ -154,6 +161,8 @@ func registerFlags(fs *flag.FlagSet) *options {
 	fs.IntVar(&o.knn, "k", 5, "-evaluate: neighbours of the k-NN classifier")
 	fs.BoolVar(&o.force, "force", false, "replace existing -o, -summary or -features files")
 	fs.BoolVar(&o.jsonOut, "json", false, "print the summary as JSON instead of tables")
+	fs.BoolVar(&o.quiet, "q", false, "print no progress lines on stderr")
+	fs.BoolVar(&o.verbose, "v", false, "also print the runner's own log (prism: every step of the job)")
 	return o
 }
 
@@ -204,18 +213,34 @@ func (o *options) check() error {
 	return nil
 }
 
-// checkOutputs refuses to replace files without -force (local paths only:
-// a runner's file system is checked when it writes).
+// checkOutputs refuses to replace a file that is not one this command
+// writes (a ReduNet model for -o, a summary for -summary) or a non-empty
+// -features directory, unless -force. Only local paths are checked: a
+// runner's file system (gs://…) is written as it is.
 func (o *options) checkOutputs() error {
 	if o.force {
 		return nil
 	}
-	for flag, path := range map[string]string{"-o": o.out, "-summary": o.summary} {
-		if path == "" || strings.Contains(path, "://") {
+	for _, c := range []struct {
+		flag, path string
+		ours       func([]byte) bool
+	}{
+		{"-o", o.out, func(b []byte) bool { return bytes.HasPrefix(b, []byte("REDUNET\n")) }},
+		{"-summary", o.summary, isSummary},
+	} {
+		if c.path == "" || strings.Contains(c.path, "://") {
 			continue
 		}
-		if _, err := os.Stat(path); err == nil {
-			return usagef("%s %s exists: give -force to replace it", flag, path)
+		fi, err := os.Stat(c.path)
+		if err != nil {
+			continue
+		}
+		if !fi.Mode().IsRegular() {
+			return usagef("%s %s exists and is not a file", c.flag, c.path)
+		}
+		head, err := readHead(c.path, 1<<20)
+		if err != nil || !c.ours(head) {
+			return usagef("%s %s exists and is not what redunet-beam writes: give -force to replace it", c.flag, c.path)
 		}
 	}
 	if o.feat != "" {
@@ -224,6 +249,21 @@ func (o *options) checkOutputs() error {
 		}
 	}
 	return nil
+}
+
+// readHead reads at most n bytes from the start of a file.
+func readHead(path string, n int64) ([]byte, error) {
+	f, err := os.Open(path)
+	if err != nil {
+		return nil, err
+	}
+	defer f.Close()
+	return io.ReadAll(io.LimitReader(f, n))
+}
+
+// isSummary reports whether b starts a summary that redunet-beam wrote.
+func isSummary(b []byte) bool {
+	return bytes.HasPrefix(bytes.TrimSpace(b), []byte("{")) && bytes.Contains(b, []byte(`"depths"`)) && bytes.Contains(b, []byte(`"spec"`))
 }
 
 func (o *options) train(ctx context.Context, w io.Writer, fs *flag.FlagSet) error {
@@ -248,7 +288,7 @@ func (o *options) train(ctx context.Context, w io.Writer, fs *flag.FlagSet) erro
 		return err
 	}
 	spec.Workers, spec.Model, spec.Summary, spec.Features, spec.Scratch = o.workers, o.out, o.summary, o.feat, o.scratch
-	spec.InputFeatures = o.evaluate
+	spec.InputFeatures, spec.Progress = o.evaluate, !o.quiet
 	spec.Meta = map[string]string{"arch": o.arch, "data": o.data, "classes": o.classes, "train_per_class": fmt.Sprint(o.trainPer),
 		"created": time.Now().UTC().Format(time.RFC3339), "built_by": "redunet-beam", "shards": fmt.Sprint(o.shards)}
 	if a, err := filepath.Abs(strings.TrimPrefix(o.data, "mnist:")); err == nil && strings.HasPrefix(o.data, "mnist:") {

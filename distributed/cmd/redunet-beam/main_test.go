@@ -19,6 +19,14 @@ func TestCheck(t *testing.T) {
 	if err := os.WriteFile(existing, []byte("not ours"), 0o644); err != nil {
 		t.Fatal(err)
 	}
+	model := filepath.Join(dir, "ours.rdn")
+	if err := os.WriteFile(model, []byte("REDUNET\n..."), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	summary := filepath.Join(dir, "s.json")
+	if err := os.WriteFile(summary, []byte(`{"spec": {}, "depths": []}`), 0o644); err != nil {
+		t.Fatal(err)
+	}
 	full := filepath.Join(dir, "feat")
 	if err := os.MkdirAll(full, 0o755); err != nil {
 		t.Fatal(err)
@@ -47,6 +55,10 @@ func TestCheck(t *testing.T) {
 		{[]string{"-evaluate", "-features", "f"}, "-evaluate"},
 		{[]string{"-o", existing}, "-force"},
 		{[]string{"-o", existing, "-force"}, ""},
+		{[]string{"-o", model}, ""},
+		{[]string{"-summary", summary}, ""},
+		{[]string{"-summary", existing}, "-force"},
+		{[]string{"-o", dir}, "not a file"},
 		{[]string{"-features", full}, "-force"},
 	} {
 		fs := flag.NewFlagSet("train", flag.ContinueOnError)

@@ -46,6 +46,20 @@ func SignalLength(t int) Option {
 	}
 }
 
+// keepSamples keeps, in place and in order, the samples i of s (of label
+// label) for which keep(i, label) is true.
+func keepSamples(s *Set, keep func(i, label int) bool) {
+	d, n := s.Dim(), 0
+	for i, l := range s.Labels {
+		if keep(i, l) {
+			copy(s.X[n*d:(n+1)*d], s.X[i*d:(i+1)*d])
+			s.Labels[n] = l
+			n++
+		}
+	}
+	s.X, s.Labels = slices.Clip(s.X[:n*d]), slices.Clip(s.Labels[:n])
+}
+
 // loadSynthetic draws split ("train" or "test") of the synthetic source
 // called source with draw, perClass samples of each class (or the count
 // PerClass sets), and applies Classes and Limit. The set is renamed after what draw
@@ -76,30 +90,14 @@ func loadSynthetic(source, split string, perClass int, opts []Option, draw func(
 		if err != nil {
 			return nil, err
 		}
-		d, n := s.Dim(), 0
-		for i, l := range s.Labels {
-			if sel.take(l) {
-				copy(s.X[n*d:(n+1)*d], s.X[i*d:(i+1)*d])
-				s.Labels[n] = l
-				n++
-			}
-		}
-		s.X, s.Labels = slices.Clip(s.X[:n*d]), slices.Clip(s.Labels[:n])
+		keepSamples(s, func(_, label int) bool { return sel.take(label) })
 	}
 	if o.limit > 0 && o.limit < s.Len() {
 		s.X = s.X[: o.limit*s.Dim() : o.limit*s.Dim()]
 		s.Labels = s.Labels[:o.limit:o.limit]
 	}
 	if o.shards > 1 {
-		d, n := s.Dim(), 0
-		for i, l := range s.Labels {
-			if o.mine(i) {
-				copy(s.X[n*d:(n+1)*d], s.X[i*d:(i+1)*d])
-				s.Labels[n] = l
-				n++
-			}
-		}
-		s.X, s.Labels = slices.Clip(s.X[:n*d]), slices.Clip(s.Labels[:n])
+		keepSamples(s, func(i, _ int) bool { return o.mine(i) })
 	}
 	return s, nil
 }

@@ -189,6 +189,21 @@ func vals[T scalar](r *rbuf, name string, n int) []T {
 	return out
 }
 
+// binRange reads the channels, the bins and the range of bins of a part
+// of statistics or of a layer of net n: its bins (n's), first bin and width
+// (at least one bin, within n's).
+func (r *rbuf) binRange(n *Net) (bins, lo, width int) {
+	r.want("channels", n.C)
+	bins = n.keptBins()
+	r.want("bins", bins)
+	lo = r.int("first bin", bins-1)
+	width = r.int("width", bins-lo)
+	if r.err == nil && width == 0 {
+		r.fail("no bins")
+	}
+	return bins, lo, width
+}
+
 // finish reports the error of r, or bytes left over.
 func (r *rbuf) finish() error {
 	if r.err == nil && len(r.b) != 0 {
@@ -340,14 +355,8 @@ func (n *Net) UnmarshalStats(data []byte) (*Stats, error) {
 func unmarshalStats[T scalar](n *Net, s *Stats, data []byte, kind int) (*stats[T], error) {
 	r := openWire(data, 'S', kind, "statistics")
 	c := n.C
-	r.want("channels", c)
-	s.bins = n.keptBins()
-	r.want("bins", s.bins)
-	s.lo = r.int("first bin", s.bins-1)
-	width := r.int("width", s.bins-s.lo)
-	if r.err == nil && width == 0 {
-		r.fail("no bins")
-	}
+	var width int
+	s.bins, s.lo, width = r.binRange(n)
 	r.want("full bins", n.Shape.Len())
 	r.want("groups", n.K+1)
 	if r.err != nil {
@@ -464,14 +473,8 @@ func (n *Net) UnmarshalLayer(data []byte) (*Layer, error) {
 func unmarshalLayer[T scalar](n *Net, l *Layer, data []byte, kind int) (*layerOps[T], error) {
 	r := openWire(data, 'L', kind, "layer")
 	c := n.C
-	r.want("channels", c)
-	l.bins = n.keptBins()
-	r.want("bins", l.bins)
-	l.lo = r.int("first bin", l.bins-1)
-	width := r.int("width", l.bins-l.lo)
-	if r.err == nil && width == 0 {
-		r.fail("no bins")
-	}
+	var width int
+	l.bins, l.lo, width = r.binRange(n)
 	r.want("classes", n.K)
 	if r.err != nil {
 		return nil, r.err

@@ -99,6 +99,53 @@ func maxDiff(t *testing.T, what string, got, want []float64) float64 {
 	return d
 }
 
+// buildAndCompare builds the net of spec on its training split (and the
+// test split as an evaluation set, if any) with Net.Build, and compares
+// the summary's rates at every depth and ŷ with it. It returns the trace,
+// the training set, the net and the largest rate deviation.
+func buildAndCompare(t *testing.T, spec *Spec, sum *Summary, evals ...*datasets.Set) (*redunet.Trace, *datasets.Set, *redunet.Net, float64) {
+	t.Helper()
+	ctx := context.Background()
+	train, err := spec.Load(ctx, Train, 0, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	net, err := spec.Net()
+	if err != nil {
+		t.Fatal(err)
+	}
+	opt := redunet.BuildOptions{Keep: true}
+	for _, e := range evals {
+		opt.Eval = append(opt.Eval, e.X)
+	}
+	tr, err := net.Build(ctx, train.X, train.Labels, opt)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := []redunet.Rates{tr.Input}
+	for _, l := range tr.Layers {
+		want = append(want, l.True)
+	}
+	if len(sum.Depths) != len(want) {
+		t.Fatalf("%d depths, want %d", len(sum.Depths), len(want))
+	}
+	dr := 0.0
+	for d, w := range want {
+		g := sum.Depths[d]
+		dr = max(dr, maxDiff(t, fmt.Sprintf("rates at depth %d", d), []float64{g.DeltaR, g.R, g.Rc}, []float64{w.DeltaR, w.R, w.Rc}))
+	}
+	if sum.Samples[Train] != train.Len() || !slices.Equal(sum.Labels[Train], train.Labels) {
+		t.Errorf("%d training samples, want %d, or other labels", sum.Samples[Train], train.Len())
+	}
+	if !slices.Equal(sum.Predicted[Train], tr.TrainPredicted) {
+		t.Errorf("training ŷ %v, want %v", sum.Predicted[Train], tr.TrainPredicted)
+	}
+	if want[len(want)-1].DeltaR <= want[0].DeltaR {
+		t.Errorf("ΔR did not grow: %v", want)
+	}
+	return tr, train, net, dr
+}
+
 // TestPipelineEqualsBuild: on prism, a run over 4 shards and 3 bin groups
 // (three of the data set's four classes, selected and renumbered; a lift
 // 1→4; 3 layers) equals the single-machine construction (Net.Build) on the
@@ -126,51 +173,22 @@ func TestPipelineEqualsBuild(t *testing.T) {
 	}
 
 	// The single-machine construction on the same samples.
-	train, err := spec.Load(ctx, Train, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
 	test, err := spec.Load(ctx, Test, 0, 1)
 	if err != nil {
 		t.Fatal(err)
 	}
-	net, err := spec.Net()
-	if err != nil {
-		t.Fatal(err)
+	tr, train, net, dr := buildAndCompare(t, spec, sum, test)
+	if sum.Samples[Test] != test.Len() || train.Len() < 30 || !slices.Equal(sum.Labels[Test], test.Labels) {
+		t.Fatalf("samples %v, want %d and %d, or other test labels", sum.Samples, train.Len(), test.Len())
 	}
-	tr, err := net.Build(ctx, train.X, train.Labels, redunet.BuildOptions{Keep: true, Eval: [][]float64{test.X}})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if sum.Samples[Train] != train.Len() || sum.Samples[Test] != test.Len() || train.Len() < 30 {
-		t.Fatalf("samples %v, want %d and %d", sum.Samples, train.Len(), test.Len())
-	}
-	want := []redunet.Rates{tr.Input}
-	for _, l := range tr.Layers {
-		want = append(want, l.True)
-	}
-	if len(sum.Depths) != len(want) {
-		t.Fatalf("%d depths, want %d", len(sum.Depths), len(want))
-	}
-	var dr float64
-	for d, w := range want {
-		g := sum.Depths[d]
-		dr = max(dr, maxDiff(t, fmt.Sprintf("rates at depth %d", d), []float64{g.DeltaR, g.R, g.Rc}, []float64{w.DeltaR, w.R, w.Rc}))
-	}
-	if !slices.Equal(sum.Predicted[Train], tr.TrainPredicted) || !slices.Equal(sum.Predicted[Test], tr.EvalPredicted[0]) {
-		t.Errorf("ŷ differs:\n train %v\n want  %v\n test %v\n want %v", sum.Predicted[Train], tr.TrainPredicted, sum.Predicted[Test], tr.EvalPredicted[0])
-	}
-	if !slices.Equal(sum.Labels[Train], train.Labels) || !slices.Equal(sum.Labels[Test], test.Labels) {
-		t.Error("labels differ")
+	if !slices.Equal(sum.Predicted[Test], tr.EvalPredicted[0]) {
+		t.Errorf("test ŷ %v, want %v", sum.Predicted[Test], tr.EvalPredicted[0])
 	}
 	per := net.FeatureLen()
 	df := maxDiff(t, "training features", readShards(t, spec.Features, Train, spec.Shards, per), tr.Features)
 	df = max(df, maxDiff(t, "test features", readShards(t, spec.Features, Test, spec.Shards, per), tr.Eval[0]))
 	maxDiff(t, "prepared training input", readShards(t, spec.Features, "input-"+Train, spec.Shards, per), net.TrainInput)
-	t.Logf("4 shards, 3 bin groups vs Build: max |Δ| rates %.2g, features %.2g; ΔR %.4f → %.4f", dr, df, want[0].DeltaR, want[len(want)-1].DeltaR)
-	if want[len(want)-1].DeltaR <= want[0].DeltaR {
-		t.Errorf("ΔR did not grow: %v", want)
-	}
+	t.Logf("4 shards, 3 bin groups vs Build: max |Δ| rates %.2g, features %.2g; ΔR %.4f → %.4f", dr, df, tr.Input.DeltaR, tr.Layers[len(tr.Layers)-1].True.DeltaR)
 
 	// The model: redunet train's training input, net and lift.
 	m, err := redunet.LoadModel(spec.Model)
@@ -245,33 +263,8 @@ func TestPipelineVector(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	train, err := spec.Load(ctx, Train, 0, 1)
-	if err != nil {
-		t.Fatal(err)
-	}
-	net, err := spec.Net()
-	if err != nil {
-		t.Fatal(err)
-	}
-	tr, err := net.Build(ctx, train.X, train.Labels, redunet.BuildOptions{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	want := []redunet.Rates{tr.Input}
-	for _, l := range tr.Layers {
-		want = append(want, l.True)
-	}
-	if len(sum.Depths) != len(want) {
-		t.Fatalf("%d depths, want %d", len(sum.Depths), len(want))
-	}
-	for i, w := range want {
-		g := sum.Depths[i]
-		maxDiff(t, fmt.Sprintf("rates at depth %d", i), []float64{g.DeltaR, g.R, g.Rc}, []float64{w.DeltaR, w.R, w.Rc})
-	}
+	tr, _, _, _ := buildAndCompare(t, spec, sum)
 	maxDiff(t, "features", readShards(t, spec.Features, Train, spec.Shards, d), tr.Features)
-	if !slices.Equal(sum.Predicted[Train], tr.TrainPredicted) {
-		t.Errorf("ŷ %v, want %v", sum.Predicted[Train], tr.TrainPredicted)
-	}
 	if _, ok := sum.Samples[Test]; ok {
 		t.Error("a test split from a source that has none")
 	}

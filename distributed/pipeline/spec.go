@@ -7,7 +7,6 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/redunet-go/redunet/conv"
 	"github.com/redunet-go/redunet/datasets"
 	"github.com/redunet-go/redunet/experiment"
 	"github.com/redunet-go/redunet/redunet"
@@ -150,23 +149,13 @@ func (s *Spec) layout() experiment.Layout {
 }
 
 // Net returns a new, unbuilt net of the spec: the one redunet train makes
-// of the same configuration and seed.
+// of the same configuration and seed (experiment.NewNet).
 func (s *Spec) Net() (*redunet.Net, error) {
-	inCh, signal := s.layout().Signal(s.InputShape)
-	var lift *conv.Lift
-	var err error
-	switch s.Lift {
-	case "gaussian":
-		if len(signal) > 0 {
-			if lift, err = conv.NewGaussianLift(inCh, s.Channels, s.Kernel, len(signal), s.Seed); err != nil {
-				return nil, err
-			}
-		}
-	case "", "none":
-	default:
-		return nil, fmt.Errorf("pipeline: lift %q: want gaussian or none", s.Lift)
-	}
-	n, err := redunet.NewNet(inCh, signal, len(s.ClassNames), lift, s.Params)
+	cfg := experiment.Config{Arch: experiment.Arch(s.Arch), Radii: s.Radii, Angles: s.Angles, Lift: s.Lift, Channels: s.Channels, Kernel: s.Kernel,
+		Layers: s.Params.Layers, Eta: s.Params.Eta, EpsSq: s.Params.EpsSq, Lambda: s.Params.Lambda, Precision: s.Params.Precision,
+		Hard: s.Params.Hard, Oracle: s.Params.Oracle}
+	data := &experiment.Data{Layout: s.layout(), Train: &datasets.Set{Shape: s.InputShape, Classes: s.ClassNames}}
+	n, err := experiment.NewNet(cfg, data, s.Seed)
 	if err != nil {
 		return nil, err
 	}

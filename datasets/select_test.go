@@ -28,6 +28,20 @@ func writeNPYPair(t *testing.T, dir string, x []float64) string {
 	return "npy:" + data + "," + labels
 }
 
+// writeSources writes a CIFAR-10 directory, an image folder and an npy
+// pair (12 values, 0…11) and returns the CIFAR parent directory, the
+// folder and the npy source.
+func writeSources(t *testing.T) (cifar, folder, npy string) {
+	t.Helper()
+	cifar, _ = writeCIFAR10(t)
+	folder, _ = writeImageFolder(t)
+	x := make([]float64, 12)
+	for i := range x {
+		x[i] = float64(i)
+	}
+	return cifar, folder, writeNPYPair(t, t.TempDir(), x)
+}
+
 // sameSet reports how a and b differ in shape, classes, labels or values.
 func sameSet(a, b *datasets.Set) string {
 	switch {
@@ -49,13 +63,7 @@ func sameSet(a, b *datasets.Set) string {
 // whole set.
 func TestPerClassEveryLoader(t *testing.T) {
 	ctx := t.Context()
-	cifar, _ := writeCIFAR10(t)
-	folder, _ := writeImageFolder(t)
-	x := make([]float64, 12)
-	for i := range x {
-		x[i] = float64(i)
-	}
-	npy := writeNPYPair(t, t.TempDir(), x)
+	cifar, folder, npy := writeSources(t)
 	cases := []struct {
 		source string
 		ids    []int
@@ -276,13 +284,7 @@ func TestDeclaredSizeBoundedByFile(t *testing.T) {
 // out of range is an error.
 func TestShardEveryLoader(t *testing.T) {
 	ctx := t.Context()
-	cifar, _ := writeCIFAR10(t)
-	folder, _ := writeImageFolder(t)
-	x := make([]float64, 12)
-	for i := range x {
-		x[i] = float64(i)
-	}
-	npy := writeNPYPair(t, t.TempDir(), x)
+	cifar, folder, npy := writeSources(t)
 	cases := []struct {
 		source string
 		opts   []datasets.Option

@@ -22,15 +22,18 @@ import (
 //	for every layer l = 1…L, and once more for the rates of the output:
 //	  train Parts ─► statsFn: per-bin Gram sums per class, split by bin
 //	      group ─► CombinePerKey(bin group, mergeFn) ─► factorFn: the
-//	      operators of the group's bins ─► GroupByKey ─► joinFn: the layer
-//	      (a singleton) and its input rates (a LayerInfo)
-//	  train and test Parts + layer (side input) ─► applyFn ─► Parts (depth l), ŷ
+//	      operators of the group's bins ─► GroupByKey ─► joinFn: the layer,
+//	      written to Spec.Scratch (its path a singleton), and its input rates
+//	      (a LayerInfo)
+//	  train and test Parts + the layer's path (side input) ─► applyFn ─►
+//	      Parts (depth l), ŷ
 //	final Parts ─► scoreFn (ŷ, labels) and, on request, featuresFn (.npy)
 //	LayerInfos + Scores ─► writeFn: the summary and the model file
 //
-// Every value between stages is a shard's, a bin group's or a layer's; no
-// stage holds the spectra of more than one shard. The layer is broadcast
-// to every worker that applies it (its size does not grow with the data).
+// The elements between stages are small: a shard's labels and the path of
+// its spectra, a bin group's statistics, a layer's parts, a path. No stage
+// holds the spectra of more than one shard. Every worker that applies a
+// layer reads it (its size does not grow with the data).
 
 // Part is one shard of samples at some depth: their labels, the ŷ of the
 // last layer applied (none at depth 0), and where the batch is: a file of
@@ -135,8 +138,8 @@ func Build(s beam.Scope, spec *Spec) {
 
 // buildLayer adds the statistics, reduction, factorisation and join of the
 // layer built on train (layer l; or, l = L+1, only the rates of the
-// output): it returns the layer (a singleton PCollection of its wire form)
-// and its LayerInfo.
+// output): it returns the layer (a singleton PCollection of the path of
+// its wire form) and its LayerInfo.
 func buildLayer(s beam.Scope, spec *Spec, l int, train beam.PCollection) (layer, info beam.PCollection) {
 	parts := beam.ParDo(s.Scope("statistics"), &statsFn{Spec: *spec}, train)
 	merged := beam.CombinePerKey(s.Scope("reduce"), &mergeFn{Spec: *spec}, parts)

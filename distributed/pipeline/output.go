@@ -43,7 +43,8 @@ type Summary struct {
 
 // featuresFn writes a final shard's features, labels and ŷ as .npy files
 // in Spec.Features: <split>-<shard>.npy (M×C×shape, float32 for a float32
-// net), <split>-<shard>-labels.npy and <split>-<shard>-pred.npy; or, with
+// net), <split>-<shard>-labels.npy, <split>-<shard>-pred.npy and
+// prob-<split>-<shard>.npy (π̂ of the last layer, M×K); or, with
 // Prefix "input-", the prepared input of a shard (depth 0) as
 // input-<split>-<shard>.npy.
 type featuresFn struct {
@@ -61,7 +62,14 @@ func (f *featuresFn) ProcessElement(ctx context.Context, p Part) error {
 	if err != nil {
 		return err
 	}
-	return writeFeatures(&f.Spec, net, f.Prefix, p.Split, p.Shard, b, p.Labels, p.Pred)
+	if err := writeFeatures(&f.Spec, net, f.Prefix, p.Split, p.Shard, b, p.Labels, p.Pred); err != nil {
+		return err
+	}
+	if p.Prob == nil {
+		return nil
+	}
+	path := filepath.Join(f.Spec.Features, fmt.Sprintf("prob-%s-%05d.npy", p.Split, p.Shard))
+	return datasets.WriteNPY(path, p.Prob, []int{len(p.Labels), net.K}, false)
 }
 
 // writeFeatures writes the features of batch b (a shard of a split) to
@@ -274,7 +282,7 @@ func Run(ctx context.Context, spec *Spec) (*Summary, error) {
 }
 
 // ReadFeatures reads the .npy files <name>-<shard>.npy of dir (as
-// Spec.Features holds them: name is a split, or input-<split>) for shards
+// Spec.Features holds them: name is a split, input-<split> or prob-<split>) for shards
 // 0…shards−1 and interleaves their samples, sample t of shard i being
 // sample i + t·shards of the split: the arrays of the split in file order,
 // m×per values, per the values of one sample. A missing file is an empty

@@ -35,8 +35,9 @@ import (
 // holds the spectra of more than one shard. Every worker that applies a
 // layer reads it (its size does not grow with the data).
 
-// Part is one shard of samples at some depth: their labels, the ŷ of the
-// last layer applied (none at depth 0), and where the batch is: a file of
+// Part is one shard of samples at some depth: their labels, the ŷ and
+// soft assignments π̂ (M×K, rows summing to 1) of the last layer applied
+// (none at depth 0), and where the batch is: a file of
 // Spec.Scratch holding its wire form (redunet.Batch.MarshalBinary). The
 // spectra go by reference, so that the runner moves and keeps only small
 // elements between stages, whatever the number of samples; each stage
@@ -47,6 +48,7 @@ type Part struct {
 	Depth  int
 	Labels []int
 	Pred   []int
+	Prob   []float64
 	Path   string
 }
 
@@ -444,7 +446,8 @@ func (f *applyFn) ProcessElement(ctx context.Context, p Part, layerPath string, 
 	if err != nil {
 		return err
 	}
-	q := Part{Split: p.Split, Shard: p.Shard, Depth: p.Depth + 1, Labels: p.Labels, Pred: l.Apply(b, nil)}
+	q := Part{Split: p.Split, Shard: p.Shard, Depth: p.Depth + 1, Labels: p.Labels, Prob: make([]float64, b.Len()*net.K)}
+	q.Pred = l.Apply(b, q.Prob)
 	if err := putBatch(ctx, &f.Spec, &q, b); err != nil {
 		return err
 	}

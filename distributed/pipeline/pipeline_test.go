@@ -195,6 +195,15 @@ func TestPipelineEqualsBuild(t *testing.T) {
 	if !slices.Equal(sum.Predicted[Test], tr.EvalPredicted[0]) {
 		t.Errorf("test ŷ %v, want %v", sum.Predicted[Test], tr.EvalPredicted[0])
 	}
+	// π̂ of the last layer, on the test shards.
+	prob, k, err := ReadFeatures(spec.Features, "prob-"+Test, spec.Shards)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if k != net.K {
+		t.Fatalf("π̂ of %d classes, want %d", k, net.K)
+	}
+	maxDiff(t, "test π̂", prob, tr.EvalProb[0])
 	per := net.FeatureLen()
 	df := maxDiff(t, "training features", readShards(t, spec.Features, Train, spec.Shards, per), tr.Features)
 	df = max(df, maxDiff(t, "test features", readShards(t, spec.Features, Test, spec.Shards, per), tr.Eval[0]))

@@ -153,7 +153,7 @@ func registerFlags(fs *flag.FlagSet) *options {
 	fs.IntVar(&o.workers, "workers", 0, "goroutines of each DoFn (0: all cores)")
 	fs.StringVar(&o.out, "o", "", "save the model to this file (written atomically; an existing file is replaced only with -force)")
 	fs.StringVar(&o.summary, "summary", "", "write the run's JSON summary here (default: -o with .json appended, or redunet-beam-summary.json)")
-	fs.StringVar(&o.feat, "features", "", "write every shard's features, labels and ŷ as .npy into this directory (local or shared)")
+	fs.StringVar(&o.feat, "features", "", "write every shard's features, labels, ŷ and π̂ as .npy into this directory (local or shared)")
 	fs.StringVar(&o.scratch, "scratch", "", "directory that every worker reaches where the shards' spectra are kept between stages (gs://… on a cluster; default: a temporary directory, removed at the end)")
 	fs.StringVar(&o.memprofile, "memprofile", "", "write a heap profile (go tool pprof) to this file when the pipeline's peak heap is reached, sampled every second")
 	fs.BoolVar(&o.evaluate, "evaluate", false, "with -features and -test-per-class: also fit the classifiers (SVM, k-NN, nearest subspace) on the training features and input, here, on one machine, and print the accuracy table")
